@@ -1,0 +1,77 @@
+"""Annotated dependencies shared by every router."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable, Coroutine
+from typing import Annotated, Any
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from app.core.config import Settings
+from app.core.errors import Problem
+from app.core.security import AccessClaims, read_access_token
+
+_bearer = HTTPBearer(auto_error=False, description="OAuth2 client-credentials access token")
+
+
+async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
+    """One transaction per request: commit on success, roll back on any error."""
+    async with request.app.state.sessions() as session:
+        try:
+            yield session
+            await session.commit()
+        except BaseException:
+            await session.rollback()
+            raise
+
+
+def get_settings_dep(request: Request) -> Settings:
+    """The app's settings."""
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+SessionDep = Annotated[AsyncSession, Depends(get_session)]
+SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
+
+
+async def current_client(
+    settings: SettingsDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> AccessClaims:
+    """The API client behind the bearer token."""
+    challenge = {"WWW-Authenticate": 'Bearer realm="guestid"'}
+    if credentials is None or credentials.scheme.lower() != "bearer":
+        raise Problem(401, "unauthorized", "Authentication required", headers=challenge)
+    claims = read_access_token(settings.secret_key, credentials.credentials)
+    if claims is None:
+        raise Problem(
+            401,
+            "invalid-token",
+            "Invalid or expired access token",
+            headers={"WWW-Authenticate": 'Bearer realm="guestid", error="invalid_token"'},
+        )
+    return claims
+
+
+CurrentClient = Annotated[AccessClaims, Depends(current_client)]
+
+
+def require_scope(scope: str) -> Callable[[AccessClaims], Coroutine[Any, Any, AccessClaims]]:
+    """A dependency that admits clients holding `scope` (or `admin`)."""
+
+    async def _check(client: CurrentClient) -> AccessClaims:
+        if scope not in client.scopes and "admin" not in client.scopes:
+            raise Problem(
+                403, "insufficient-scope", "Insufficient scope", f"this call needs scope {scope}"
+            )
+        return client
+
+    return _check
+
+
+RecordsWriter = Annotated[AccessClaims, Depends(require_scope("records:write"))]
+RecordsReader = Annotated[AccessClaims, Depends(require_scope("records:read"))]
+ProfilesReader = Annotated[AccessClaims, Depends(require_scope("profiles:read"))]

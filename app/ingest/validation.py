@@ -1,0 +1,109 @@
+"""Parse an ingest body into records, reporting every bad item with a JSON pointer."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+import phonenumbers
+from email_validator import EmailNotValidError, validate_email
+from pydantic import ValidationError
+
+from app.core.errors import Problem, validation_errors
+from connectors.base import GuestRecord
+
+
+@dataclass
+class ParsedBatch:
+    """The records of a body, whether it was a batch, and what was wrong with which item."""
+
+    records: list[GuestRecord] = field(default_factory=list)
+    is_batch: bool = False
+    errors: list[dict[str, Any]] = field(default_factory=list)
+
+
+def check_contact_fields(record: GuestRecord) -> list[dict[str, Any]]:
+    """Email syntax and phone plausibility, beyond what the schema can say."""
+    errors: list[dict[str, Any]] = []
+    if record.email:
+        try:
+            validate_email(record.email, check_deliverability=False)
+        except EmailNotValidError as exc:
+            errors.append({"pointer": "/email", "message": str(exc), "code": "email_invalid"})
+    if record.phone and not _plausible_phone(record.phone):
+        errors.append(
+            {"pointer": "/phone", "message": "not a phone number", "code": "phone_invalid"}
+        )
+    return errors
+
+
+def _plausible_phone(raw: str) -> bool:
+    if any(ch.isalpha() for ch in raw.replace("ext", "").replace("x", "")):
+        return False
+    digits = sum(ch.isdigit() for ch in raw)
+    if not 5 <= digits <= 17:
+        return False
+    if raw.lstrip().startswith("+"):
+        try:
+            return phonenumbers.is_possible_number(phonenumbers.parse(raw, None))
+        except phonenumbers.NumberParseException:
+            return False
+    return True
+
+
+def validate_record(
+    item: Any, prefix: tuple[str | int, ...] = ()
+) -> tuple[GuestRecord | None, list[dict[str, Any]]]:
+    """One item as a GuestRecord, or its errors."""
+    try:
+        record = GuestRecord.model_validate(item)
+    except ValidationError as exc:
+        return None, validation_errors(list(exc.errors()), prefix)
+    errors = check_contact_fields(record)
+    for err in errors:
+        err["pointer"] = (
+            "/" + "/".join(str(p) for p in prefix) + err["pointer"] if prefix else err["pointer"]
+        )
+    return (None, errors) if errors else (record, [])
+
+
+def parse_body(body: bytes, max_batch: int) -> ParsedBatch:
+    """A single record object, or a JSON array of up to `max_batch` records."""
+    try:
+        doc = json.loads(body)
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise Problem(400, "malformed-json", "Malformed JSON", str(exc)) from exc
+    parsed = ParsedBatch(is_batch=isinstance(doc, list))
+    items = doc if isinstance(doc, list) else [doc]
+    if parsed.is_batch and not items:
+        raise Problem(422, "empty-batch", "Empty batch", "send at least one record")
+    if len(items) > max_batch:
+        raise Problem(
+            413,
+            "batch-too-large",
+            "Batch too large",
+            f"a batch holds at most {max_batch} records; this one has {len(items)}",
+        )
+    seen: set[tuple[str, str]] = set()
+    for index, item in enumerate(items):
+        prefix: tuple[str | int, ...] = (index,) if parsed.is_batch else ()
+        record, errors = validate_record(item, prefix)
+        if record is not None:
+            ident = (record.source, record.source_record_id)
+            if ident in seen:
+                errors = [
+                    {
+                        "pointer": "/" + "/".join(map(str, prefix)) + "/source_record_id",
+                        "message": "the same record appears twice in this batch",
+                        "code": "duplicate_in_batch",
+                    }
+                ]
+            seen.add(ident)
+        if errors:
+            parsed.errors.append(
+                {"index": index, "errors": errors} if parsed.is_batch else {"errors": errors}
+            )
+        elif record is not None:
+            parsed.records.append(record)
+    return parsed

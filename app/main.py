@@ -1,0 +1,91 @@
+"""The FastAPI application: lifespan (engine, Redis, worker), routers, error handlers."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI
+
+from app.auth.router import router as auth_router
+from app.core.config import Settings, get_settings
+from app.core.db import create_engine, session_factory
+from app.core.errors import install_error_handlers
+from app.core.logging import configure_logging
+from app.core.middleware import RequestContext
+from app.core.migrate import upgrade_sqlite_on_start
+from app.core.redis import connect_redis
+from app.ingest.router import guest_record_schema
+from app.ingest.router import router as ingest_router
+from app.ops.router import router as ops_router
+from app.profiles.router import router as profiles_router
+from app.worker.runner import Worker
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """Build the service for `settings` (default: from the environment)."""
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        configure_logging(settings.log_level, settings.log_json)
+        if settings.is_sqlite:
+            await upgrade_sqlite_on_start(settings.database_url)
+        engine = create_engine(settings.database_url)
+        redis = connect_redis(settings.redis_url)
+        app.state.engine = engine
+        app.state.sessions = session_factory(engine)
+        app.state.redis = redis
+        app.state.stopping = False
+        worker_task = None
+        worker = None
+        if settings.runs_embedded_worker:
+            worker = Worker(
+                app.state.sessions, redis, settings.worker_concurrency, settings.job_lease_seconds
+            )
+            worker_task = asyncio.create_task(worker.run())
+        app.state.worker = worker
+        try:
+            yield
+        finally:
+            app.state.stopping = True
+            if worker is not None and worker_task is not None:
+                worker.stop()
+                await worker_task  # finish the jobs in hand before the engine goes
+            if redis is not None:
+                await redis.aclose()
+            await engine.dispose()
+
+    app = FastAPI(
+        title="guestid",
+        version="0.1.0",
+        summary="Hotel guest recognition: one profile per guest, however they booked.",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    install_error_handlers(app)
+    app.add_middleware(RequestContext, max_body_bytes=settings.max_body_bytes)
+    for router in (ops_router, auth_router, ingest_router, profiles_router):
+        app.include_router(router)
+    _add_record_schema(app)
+    return app
+
+
+def _add_record_schema(app: FastAPI) -> None:
+    """Publish GuestRecord in the OpenAPI document (the ingest body is parsed by hand)."""
+    original = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema:
+            return app.openapi_schema
+        schema = original()
+        record_schema = guest_record_schema()
+        defs = record_schema.pop("$defs", {})
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        components.update(defs)
+        components["GuestRecord"] = record_schema
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]

@@ -1,0 +1,23 @@
+"""Every table, imported so SQLModel.metadata knows them all."""
+
+from app.models.ops import Event, IdempotencyKey, Job
+from app.models.profile import DoNotMerge, MatchDecision, MergeEvent, Profile, ReviewItem
+from app.models.record import RecordKey, SourceRecord, Stay
+from app.models.tenant import ApiClient, Property, Tenant
+
+__all__ = [
+    "ApiClient",
+    "DoNotMerge",
+    "Event",
+    "IdempotencyKey",
+    "Job",
+    "MatchDecision",
+    "MergeEvent",
+    "Profile",
+    "Property",
+    "RecordKey",
+    "ReviewItem",
+    "SourceRecord",
+    "Stay",
+    "Tenant",
+]

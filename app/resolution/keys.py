@@ -1,0 +1,84 @@
+"""Blocking keys: the strings the store indexes to find candidate records cheaply."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import jellyfish
+
+from app.resolution.types import NormalisedRecord
+
+# Identifier keys: sharing one is strong evidence and may link on its own (subject to rules).
+STRONG_KINDS = frozenset({"email", "loyalty", "social", "doc", "phone"})
+
+
+@lru_cache(maxsize=65536)
+def phonetic(name: str) -> str:
+    """Metaphone code of a name key (cached: the same surnames recur all day)."""
+    return jellyfish.metaphone(name) or name[:4]
+
+
+def key_kind(key: str) -> str:
+    """The kind prefix of a blocking key ("email", "relay", "fdob"…)."""
+    return key.partition(":")[0]
+
+
+def is_strong_key(key: str) -> bool:
+    """True for identifier keys (email, loyalty, social, doc, phone)."""
+    return key_kind(key) in STRONG_KINDS
+
+
+def blocking_keys(n: NormalisedRecord) -> list[str]:
+    """All keys of a record: identifiers first, then blocking keys for probabilistic matches."""
+    keys: list[str] = []
+    if n.email:
+        # A relay alias identifies one booking: it gets its own kind so it never counts as an
+        # email identifier.
+        keys.append(f"relay:{n.email}" if n.email_kind == "relay" else f"email:{n.email}")
+    if n.loyalty:
+        keys.append(f"loyalty:{n.loyalty}")
+    if n.social:
+        keys.append(f"social:{n.social}")
+    if n.document:
+        keys.append(f"doc:{n.document}")
+    if n.phone:
+        keys.append(f"phone:{n.phone}")
+
+    given = n.given_key
+    family = n.family_key
+    dob = n.date_of_birth
+    pg = phonetic(n.given_canonical.replace(" ", "")) if n.given_canonical else None
+    pf = phonetic(family) if family else None
+    if pf and dob:
+        keys.append(f"fdob:{pf}:{dob.year}")
+    if pg and dob:
+        # Survives a change of family name (marriage) and family-name typos.
+        keys.append(f"gdob:{pg}:{dob.isoformat()}")
+    if given and family and dob:
+        keys.append(f"idob:{given[0]}{family[0]}:{dob.isoformat()}")
+    if pg and pf:
+        # Order-free pair: catches given/family swapped between fields (the raw given name too,
+        # since a family name in the given field has no nickname canonical).
+        keys.append("names:" + ":".join(sorted((pg, pf))))
+        raw = phonetic(given) if given else pg
+        if raw != pg:
+            keys.append("names:" + ":".join(sorted((raw, pf))))
+    if dob and family:
+        keys.append(f"dobf:{dob.isoformat()}:{family[0]}")
+    if dob and n.city:
+        keys.append(f"dobcity:{dob.isoformat()}:{n.city}")
+    if dob and n.address:
+        keys.append(f"dobaddr:{dob.isoformat()}:{n.address}")
+    if pg and n.address:
+        keys.append(f"gaddr:{pg}:{n.address}")
+    if pf and n.postcode:
+        keys.append(f"fpc:{pf}:{n.postcode}")
+    if dob and n.postcode:
+        keys.append(f"dobpc:{dob.isoformat()}:{n.postcode}")
+    if n.phone_nsn and len(n.phone_nsn) >= 7:
+        keys.append(f"tail:{n.phone_nsn[-7:]}")
+    if n.email_local and len(n.email_local) >= 5:
+        keys.append(f"elocal:{n.email_local}")
+    if pf and n.address:
+        keys.append(f"faddr:{pf}:{n.address}")
+    return keys

@@ -1,0 +1,162 @@
+"""The Fellegi-Sunter match model (m/u per comparison level, prior, tf tables) and thresholds."""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+# Comparison -> its levels, most to least similar. "null" (a side missing) is implicit and
+# weighs 0. The last level of each comparison is the disagreement level.
+LEVELS: dict[str, tuple[str, ...]] = {
+    "given": ("exact", "nickname", "jw92", "jw80", "initial", "else"),
+    "family": ("exact", "tokens", "jw92", "jw80", "else"),
+    "dob": ("exact", "swap", "one_part", "else"),
+    "email": ("exact", "local", "fuzzy", "else"),
+    "phone": ("exact", "tail", "fuzzy", "else"),
+    "postcode": ("exact", "else"),
+    "city": ("exact", "fuzzy", "else"),
+    "country": ("exact", "else"),
+    "address": ("exact", "fuzzy", "else"),
+    "loyalty": ("exact", "else"),
+    "document": ("exact", "else"),
+    "social": ("exact", "else"),
+}
+TF_COMPARISONS = ("given", "family")
+# Guard rails on tf-adjusted weights: a very rare name may add at most this much over the
+# average exact weight, a very common one lose at most this much.
+TF_MAX_GAIN = 3.0
+TF_MAX_LOSS = 6.0
+_MIN_P = 1e-7
+
+
+def _levels(values: dict[str, float], names: tuple[str, ...]) -> dict[str, float]:
+    return {name: max(values.get(name, _MIN_P), _MIN_P) for name in names}
+
+
+# Shipped defaults: hand-set from what hotel data looks like (moves, work vs personal emails,
+# married names, renewed passports) and checked against EM estimates on FEBRL and the hotel
+# generator. Disagreement m values are deliberately generous so that a changed email or a new
+# address does not veto a returning guest.
+_DEFAULT_M: dict[str, dict[str, float]] = {
+    "given": {"exact": 0.82, "nickname": 0.04, "jw92": 0.06, "jw80": 0.03, "initial": 0.02,
+              "else": 0.03},
+    "family": {"exact": 0.85, "tokens": 0.03, "jw92": 0.06, "jw80": 0.02, "else": 0.04},
+    "dob": {"exact": 0.93, "swap": 0.01, "one_part": 0.04, "else": 0.02},
+    "email": {"exact": 0.80, "local": 0.04, "fuzzy": 0.03, "else": 0.13},
+    "phone": {"exact": 0.82, "tail": 0.04, "fuzzy": 0.04, "else": 0.10},
+    "postcode": {"exact": 0.80, "else": 0.20},
+    "city": {"exact": 0.80, "fuzzy": 0.05, "else": 0.15},
+    "country": {"exact": 0.95, "else": 0.05},
+    "address": {"exact": 0.70, "fuzzy": 0.15, "else": 0.15},
+    "loyalty": {"exact": 0.90, "else": 0.10},
+    "document": {"exact": 0.80, "else": 0.20},
+    "social": {"exact": 0.80, "else": 0.20},
+}
+_DEFAULT_U: dict[str, dict[str, float]] = {
+    "given": {"exact": 0.01, "nickname": 0.002, "jw92": 0.004, "jw80": 0.03, "initial": 0.002,
+              "else": 0.952},
+    "family": {"exact": 0.001, "tokens": 0.0003, "jw92": 0.002, "jw80": 0.02, "else": 0.9767},
+    "dob": {"exact": 4e-5, "swap": 1e-5, "one_part": 0.004, "else": 0.99595},
+    "email": {"exact": 1e-5, "local": 5e-5, "fuzzy": 1e-4, "else": 0.99984},
+    "phone": {"exact": 1e-5, "tail": 2e-5, "fuzzy": 2e-4, "else": 0.99977},
+    "postcode": {"exact": 0.01, "else": 0.99},
+    "city": {"exact": 0.03, "fuzzy": 0.005, "else": 0.965},
+    "country": {"exact": 0.4, "else": 0.6},
+    "address": {"exact": 5e-4, "fuzzy": 1e-3, "else": 0.9985},
+    "loyalty": {"exact": 1e-6, "else": 0.999999},
+    "document": {"exact": 1e-6, "else": 0.999999},
+    "social": {"exact": 1e-6, "else": 0.999999},
+}
+
+
+@dataclass(frozen=True)
+class MatchModel:
+    """m/u probabilities per comparison level, the prior λ and name term frequencies."""
+
+    m: dict[str, dict[str, float]]
+    u: dict[str, dict[str, float]]
+    prior: float = 1e-5  # λ: probability that two random records are the same guest
+    tf_given: dict[str, float] = field(default_factory=dict)
+    tf_family: dict[str, float] = field(default_factory=dict)
+    version: str = "fs-default-1"
+    weights: dict[str, dict[str, float]] = field(init=False, repr=False, compare=False)
+    prior_weight: float = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        # Precomputed once so that decide() only does dictionary lookups.
+        table = {
+            comp: {
+                level: math.log2(m_lv / u_lv)
+                for level, m_lv, u_lv in zip(
+                    names,
+                    _levels(self.m.get(comp, {}), names).values(),
+                    _levels(self.u.get(comp, {}), names).values(),
+                    strict=True,
+                )
+            }
+            for comp, names in LEVELS.items()
+        }
+        object.__setattr__(self, "weights", table)
+        prior = min(max(self.prior, 1e-12), 0.5)
+        object.__setattr__(self, "prior_weight", math.log2(prior / (1 - prior)))
+
+    def weight(self, comparison: str, level: str, value: str | None = None) -> float:
+        """Match weight (log2 m/u) of one level, tf-adjusted for exact name agreement."""
+        if level == "null":
+            return 0.0
+        base = self.weights[comparison][level]
+        if value is None or level != "exact" or comparison not in TF_COMPARISONS:
+            return base
+        tf = (self.tf_given if comparison == "given" else self.tf_family).get(value)
+        if tf is None:
+            return base
+        adjusted = math.log2(self.m[comparison]["exact"] / max(tf, _MIN_P))
+        return min(max(adjusted, base - TF_MAX_LOSS), base + TF_MAX_GAIN)
+
+    def to_json(self) -> str:
+        """Serialise the model (stable key order, so versions diff cleanly)."""
+        body: dict[str, Any] = {
+            "version": self.version,
+            "prior": self.prior,
+            "m": self.m,
+            "u": self.u,
+            "tf_given": self.tf_given,
+            "tf_family": self.tf_family,
+        }
+        return json.dumps(body, sort_keys=True)
+
+    @classmethod
+    def from_json(cls, text: str) -> MatchModel:
+        """Load a model written by to_json()."""
+        body = json.loads(text)
+        return cls(
+            m={c: {k: float(v) for k, v in lv.items()} for c, lv in body["m"].items()},
+            u={c: {k: float(v) for k, v in lv.items()} for c, lv in body["u"].items()},
+            prior=float(body["prior"]),
+            tf_given={k: float(v) for k, v in body.get("tf_given", {}).items()},
+            tf_family={k: float(v) for k, v in body.get("tf_family", {}).items()},
+            version=str(body["version"]),
+        )
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """Decision bands on the match probability, and the cap on shared identifiers."""
+
+    merge_probability: float = 0.99
+    review_probability: float = 0.80
+    max_key_profiles: int = 8  # an identifier held by more profiles than this stops linking
+
+
+def default_model() -> MatchModel:
+    """The shipped model for a brand-new tenant (no training data yet)."""
+    from app.resolution.common_names import COMMON_FAMILY, COMMON_GIVEN
+
+    return MatchModel(
+        m={c: dict(v) for c, v in _DEFAULT_M.items()},
+        u={c: dict(v) for c, v in _DEFAULT_U.items()},
+        tf_given=dict(COMMON_GIVEN),
+        tf_family=dict(COMMON_FAMILY),
+    )

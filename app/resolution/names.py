@@ -1,0 +1,93 @@
+"""Person-name folding: transliteration, honorifics, suffixes and full-name splitting."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from nameparser import HumanName
+from unidecode import unidecode
+
+# German umlauts have two accepted ASCII spellings (ü -> u or ue). We fold to the plain vowel
+# and compare a "key" that also collapses ae/oe/ue, so Müller, Mueller and Muller all meet.
+_UMLAUT_DIGRAPHS = re.compile(r"(?<=[a-z])([aou])e")
+_NON_NAME = re.compile(r"[^a-z ]+")
+_SPACES = re.compile(r"\s+")
+
+HONORIFICS = frozenset(
+    {
+        "mr", "mrs", "ms", "miss", "mx", "dr", "prof", "professor", "sir", "dame", "lord",
+        "lady", "rev", "herr", "frau", "fraulein", "sr", "sra", "srta", "mme", "mlle",
+        "monsieur", "madame", "mister", "missus", "doctor", "dott", "ing", "dipl", "mag",
+        "master",
+    }
+)
+_SUFFIXES = {"jr": "jr", "junior": "jr", "jnr": "jr", "sr": "sr", "senior": "sr", "snr": "sr",
+             "ii": "ii", "iii": "iii", "iv": "iv", "2nd": "ii", "3rd": "iii"}
+_DROP_SUFFIXES = frozenset(["phd", "md", "esq", "mba", "dds", "cpa", "msc", "bsc"])
+
+
+def fold(value: str | None) -> str | None:
+    """ASCII lower case with punctuation dropped and hyphens as spaces; None when empty."""
+    if not value:
+        return None
+    text = unidecode(value.replace("ß", "ss")).lower().replace("-", " ").replace("'", "")
+    text = _SPACES.sub(" ", _NON_NAME.sub(" ", text)).strip()
+    return text or None
+
+
+def name_key(folded: str | None) -> str | None:
+    """Spelling-insensitive form: umlaut digraphs collapsed, spaces dropped (von der -> vonder)."""
+    if not folded:
+        return None
+    return _UMLAUT_DIGRAPHS.sub(r"\1", folded).replace(" ", "")
+
+
+@dataclass(frozen=True, slots=True)
+class PersonName:
+    """A name split into folded parts."""
+
+    given: str | None
+    middle: str | None
+    family: str | None
+    suffix: str | None
+
+
+def _strip_tokens(tokens: list[str]) -> tuple[list[str], str | None]:
+    """Drop honorifics and degrees; pull out a generational suffix."""
+    suffix: str | None = None
+    kept: list[str] = []
+    for token in tokens:
+        if token in _SUFFIXES and kept:
+            suffix = _SUFFIXES[token]
+        elif (token in _DROP_SUFFIXES and kept) or (token in HONORIFICS and not kept):
+            continue
+        else:
+            kept.append(token)
+    return kept, suffix
+
+
+def _split_full(full: str) -> tuple[str | None, str | None, str | None]:
+    """Split a full name with nameparser ("Last, First" and titles handled)."""
+    parsed = HumanName(full)
+    return parsed.first or None, parsed.middle or None, parsed.last or None
+
+
+def parse_name(
+    first: str | None, middle: str | None, last: str | None, full: str | None
+) -> PersonName:
+    """Fold and clean the name parts, splitting `full` when first or last is missing."""
+    if full and not (first and last):
+        f_first, f_middle, f_last = _split_full(full)
+        first = first or f_first
+        middle = middle or f_middle
+        last = last or f_last
+    given_tokens, _ = _strip_tokens((fold(first) or "").split())
+    family_tokens, suffix = _strip_tokens((fold(last) or "").split())
+    middle_tokens, middle_suffix = _strip_tokens((fold(middle) or "").split())
+    return PersonName(
+        given=" ".join(given_tokens) or None,
+        middle=" ".join(middle_tokens) or None,
+        family=" ".join(family_tokens) or None,
+        suffix=suffix or middle_suffix,
+    )

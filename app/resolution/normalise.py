@@ -1,0 +1,192 @@
+"""Turn a GuestRecord into a NormalisedRecord: every field in its canonical comparable form."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Literal
+
+import phonenumbers
+from unidecode import unidecode
+
+from app.resolution.countries import country_code
+from app.resolution.names import fold, name_key, parse_name
+from app.resolution.nicknames import canonical_given, nickname_groups
+from app.resolution.types import NormalisedRecord
+from connectors.base import GuestRecord
+
+# Per-reservation aliases handed out by OTAs and private relays: they identify a booking (or an
+# app), never a person across bookings.
+RELAY_DOMAINS = frozenset(
+    {
+        "guest.booking.com",
+        "m.expediapartnercentral.com",
+        "expediapartnercentral.com",
+        "agoda-messaging.com",
+        "guest.airbnb.com",
+        "reply.airbnb.com",
+        "guest.trip.com",
+        "privaterelay.appleid.com",
+        "guest.hostelworld.com",
+        "guest.hotels.com",
+        "messages.homeaway.com",
+        "guest.vrbo.com",
+    }
+)
+_GMAIL = frozenset({"gmail.com", "googlemail.com"})
+_EMAIL = re.compile(r"^[^@\s]+@[a-z0-9.-]+\.[a-z]{2,}$")
+_DOC_TYPES = {
+    "passport": "passport", "pass": "passport", "reisepass": "passport", "pasaporte": "passport",
+    "passeport": "passport", "p": "passport", "id": "id", "id_card": "id", "idcard": "id",
+    "national_id": "id", "nationalid": "id", "identity_card": "id", "personalausweis": "id",
+    "dni": "id", "nie": "id", "cni": "id", "driving_licence": "licence",
+    "driver_license": "licence", "drivers_license": "licence", "driving_license": "licence",
+    "dl": "licence", "residence_permit": "residence", "visa": "visa",
+}
+_ADDRESS_WORDS = {
+    "street": "st", "str": "st", "strasse": "st", "road": "rd", "avenue": "ave", "av": "ave",
+    "drive": "dr", "lane": "ln", "court": "ct", "place": "pl", "crescent": "cres",
+    "boulevard": "blvd", "highway": "hwy", "terrace": "tce", "parade": "pde", "circuit": "cct",
+    "close": "cl", "square": "sq", "apartment": "apt", "unit": "u", "flat": "u",
+    "north": "n", "south": "s", "east": "e", "west": "w", "calle": "c", "rue": "r",
+}
+_ALNUM = re.compile(r"[^0-9A-Z]+")
+_WORDS = re.compile(r"[a-z0-9]+")
+
+
+def canonical_email(raw: str | None) -> str | None:
+    """Lower-cased email with +tags removed and gmail dots dropped; None when not an email."""
+    if not raw:
+        return None
+    value = raw.strip().lower().removeprefix("mailto:")
+    if not _EMAIL.match(value):
+        return None
+    local, _, domain = value.rpartition("@")
+    local = local.split("+", 1)[0]
+    if domain in _GMAIL:
+        local, domain = local.replace(".", ""), "gmail.com"
+    return f"{local}@{domain}" if local else None
+
+
+def is_relay_domain(email: str) -> bool:
+    """True for OTA and private-relay alias domains (and their subdomains)."""
+    domain = email.rpartition("@")[2]
+    return any(domain == d or domain.endswith("." + d) for d in RELAY_DOMAINS)
+
+
+def normalise_phone(raw: str | None, regions: list[str]) -> tuple[str | None, str | None]:
+    """(E.164 if valid, national significant digits) trying each region hint in turn."""
+    if not raw:
+        return None, None
+    text = raw.strip()
+    if text.startswith("00"):
+        text = "+" + text[2:]
+    digits = re.sub(r"\D", "", text)
+    if len(digits) < 6:
+        return None, None
+    fallback_nsn: str | None = None
+    for region in [*regions, None] if not text.startswith("+") else [None]:
+        try:
+            parsed = phonenumbers.parse(text, region)
+        except phonenumbers.NumberParseException:
+            continue
+        nsn = phonenumbers.national_significant_number(parsed)
+        if phonenumbers.is_valid_number(parsed):
+            return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164), nsn
+        fallback_nsn = fallback_nsn or nsn
+    return None, fallback_nsn or digits.lstrip("0")
+
+
+def canonical_document(type: str, country: str | None, number: str) -> str:
+    """Canonical '<kind>:<NUMBER>' string the caller HMACs.
+
+    The country is deliberately not part of the hashed string: OTA and walk-in records often
+    lack it, and a number of one kind colliding across countries within a tenant is rarer than
+    a missing country. It is kept (unhashed) in `document_kind` instead.
+    """
+    del country
+    kind = _DOC_TYPES.get(re.sub(r"[\s-]+", "_", type.strip().lower()), "other")
+    return f"{kind}:{_ALNUM.sub('', unidecode(number).upper())}"
+
+
+def _document_kind(type_: str, country: str | None) -> str:
+    kind = _DOC_TYPES.get(re.sub(r"[\s-]+", "_", type_.strip().lower()), "other")
+    return f"{kind}:{country_code(country) or ''}"
+
+
+def normalise_address(line1: str | None, line2: str | None = None) -> str | None:
+    """Folded address line with common street-type words abbreviated the same way."""
+    text = " ".join(p for p in (line1, line2) if p)
+    if not text:
+        return None
+    words = _WORDS.findall(unidecode(text.replace("ß", "ss")).lower())
+    out = [_ADDRESS_WORDS.get(w, w) for w in words]
+    # German compounds: "hauptstrasse" -> "haupt st" so it meets "haupt str."
+    out = [w[:-7] + " st" if w.endswith("strasse") and len(w) > 7 else w for w in out]
+    return " ".join(out) or None
+
+
+def _plausible_dob(value: date | None) -> date | None:
+    """Drop placeholder birth dates (1900-01-01, 1970-01-01, the future): they are not facts."""
+    if value is None or value.year < 1900 or value >= date.today():
+        return None
+    if (value.month, value.day) == (1, 1) and value.year in (1900, 1901, 1970):
+        return None
+    return value
+
+
+def _social_key(record: GuestRecord) -> str | None:
+    social = record.social
+    if social is None:
+        return None
+    if social.provider in {"microsoft", "azure", "azuread", "entra"}:
+        # oid is unique only inside its directory (tid); sub is per app and useless across apps.
+        return f"microsoft:{(social.tenant or '').lower()}:{social.subject.lower()}"
+    return f"{social.provider}:{social.subject}"
+
+
+def normalise(record: GuestRecord) -> NormalisedRecord:
+    """Normalise one record; `record.document.number` is already the caller's keyed hash."""
+    address = record.address
+    country = country_code(address.country if address else None)
+    nationality = country_code(record.nationality)
+    regions = [c for c in (country, nationality) if c]
+    name = parse_name(record.first_name, record.middle_name, record.last_name, record.full_name)
+    email = canonical_email(record.email)
+    kind: Literal["real", "relay"] | None = None
+    if email is not None:
+        kind = "relay" if record.email_masked or is_relay_domain(email) else "real"
+    phone, nsn = normalise_phone(record.phone, regions)
+    document = record.document
+    postcode = _ALNUM.sub("", address.postcode.upper()) if address and address.postcode else None
+    loyalty = _ALNUM.sub("", record.loyalty_number.upper()) if record.loyalty_number else None
+    reservation = f"{record.source}:{record.stay.reservation_id}" if record.stay else None
+    return NormalisedRecord(
+        key=f"{record.source}:{record.source_record_id}",
+        source=record.source,
+        given=name.given,
+        given_canonical=canonical_given(name.given) if name.given else None,
+        middle=name.middle,
+        family=name.family,
+        email=email,
+        email_kind=kind,
+        email_verified=bool(record.email_verified) and kind == "real",
+        phone=phone,
+        date_of_birth=_plausible_dob(record.date_of_birth),
+        city=fold(address.city) if address else None,
+        postcode=postcode or None,
+        country=country or nationality,
+        loyalty=loyalty or None,
+        document=document.number if document else None,
+        social=_social_key(record),
+        reservation=reservation,
+        given_key=name_key(name.given),
+        given_groups=nickname_groups(name.given.split()[0]) if name.given else frozenset(),
+        family_key=name_key(name.family),
+        family_tokens=tuple(name.family.split()) if name.family else (),
+        suffix=name.suffix,
+        phone_nsn=nsn,
+        email_local=email.partition("@")[0] if email and kind == "real" else None,
+        address=normalise_address(address.line1, address.line2) if address else None,
+        document_kind=_document_kind(document.type, document.country) if document else None,
+    )

@@ -1,0 +1,92 @@
+"""Plain data the resolution core takes and returns: no storage, no web, no settings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, Literal
+
+Action = Literal["new", "link", "review"]
+
+
+@dataclass(frozen=True, slots=True)
+class NormalisedRecord:
+    """One source record, normalised for comparison."""
+
+    key: str  # "<source>:<source_record_id>", unique within a tenant
+    source: str
+    given: str | None = None  # folded to ASCII lower case, honorifics removed
+    given_canonical: str | None = None  # nickname resolved (bob -> robert)
+    middle: str | None = None
+    family: str | None = None
+    email: str | None = None  # canonical form (case, gmail dots, +tags)
+    email_kind: Literal["real", "relay"] | None = None  # relay: OTA alias or private relay
+    email_verified: bool = False
+    phone: str | None = None  # E.164
+    date_of_birth: date | None = None
+    city: str | None = None
+    postcode: str | None = None
+    country: str | None = None  # ISO 3166-1 alpha-2
+    loyalty: str | None = None
+    document: str | None = None  # keyed hash of the canonical document, computed by the caller
+    social: str | None = None  # "google:<sub>", "microsoft:<tid>:<oid>", "apple:<sub>"
+    reservation: str | None = None  # reservation id, scoped to the source
+    # Precomputed comparison helpers (filled by normalise(); decide() must stay cheap).
+    given_key: str | None = None  # transliteration-insensitive form (mueller == muller)
+    given_groups: frozenset[str] = frozenset()  # nickname groups the given name belongs to
+    family_key: str | None = None
+    family_tokens: tuple[str, ...] = ()  # compound surnames: "garcia lopez" -> both tokens
+    suffix: str | None = None  # generational suffix ("jr", "sr", "ii") kept to split father/son
+    phone_nsn: str | None = None  # national significant digits, kept even if not valid
+    email_local: str | None = None  # local part of a real email, for typo-tolerant compare
+    address: str | None = None  # folded first address line, abbreviations unified
+    document_kind: str | None = None  # "passport:DE": only same-kind documents can disagree
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """An existing record found through a blocking key, with the profile it belongs to."""
+
+    record: NormalisedRecord
+    profile_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class PairEvidence:
+    """Why the incoming record does or does not match one existing record."""
+
+    other: str  # key of the existing record
+    profile_id: str
+    weight: float  # total match weight (log2 Bayes factor, prior included)
+    probability: float
+    fields: dict[str, float]  # per-comparison match weights
+    levels: dict[str, str]  # per-comparison level name ("exact", "jw>0.92", "null"…)
+    rule: str | None = None  # a deterministic rule that decided, e.g. "loyalty", "relay-alias"
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "other": self.other,
+            "profile_id": self.profile_id,
+            "weight": round(self.weight, 3),
+            "probability": round(self.probability, 6),
+            "fields": {k: round(v, 3) for k, v in self.fields.items()},
+            "levels": dict(self.levels),
+            "rule": self.rule,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """What to do with an incoming record.
+
+    new: start a profile. link: join `profile_ids[0]`, and merge the other listed profiles
+    into it. review: start (or keep) its own profile and queue a review against `review_with`.
+    """
+
+    action: Action
+    profile_ids: tuple[str, ...] = ()
+    review_with: tuple[str, ...] = ()
+    evidence: tuple[PairEvidence, ...] = ()
+    matcher_version: str = ""
+    reason: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)

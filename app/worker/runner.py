@@ -1,0 +1,113 @@
+"""Workers that run queued jobs: inside the server (embedded) or as `guestid worker`."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import socket
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import structlog
+from redis.asyncio import Redis
+from sqlalchemy.ext.asyncio import async_sessionmaker
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from app.core.db import transaction
+from app.core.metrics import JOBS_RUN
+from app.models import Job
+from app.worker import queue
+
+Handler = Callable[[AsyncSession, Job], Awaitable[None]]
+HANDLERS: dict[str, Handler] = {}
+WAKE_KEY = "guestid:jobs:wake"
+log = structlog.get_logger(__name__)
+
+
+def register(kind: str) -> Callable[[Handler], Handler]:
+    """Register the handler of a job kind."""
+
+    def _add(handler: Handler) -> Handler:
+        HANDLERS[kind] = handler
+        return handler
+
+    return _add
+
+
+class Worker:
+    """Claims due jobs and runs them; stop() lets running jobs finish first."""
+
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        redis: Redis | None = None,
+        concurrency: int = 4,
+        lease_seconds: int = 60,
+        poll_seconds: float = 1.0,
+    ) -> None:
+        self.sessions = sessions
+        self.redis = redis
+        self.concurrency = concurrency
+        self.lease_seconds = lease_seconds
+        self.poll_seconds = poll_seconds
+        self.worker_id = f"{socket.gethostname()}:{os.getpid()}:{id(self):x}"
+        self._stopping = asyncio.Event()
+        self._wake = asyncio.Event()
+
+    def wake(self) -> None:
+        """Look for work now instead of at the next poll."""
+        self._wake.set()
+
+    def stop(self) -> None:
+        """Finish the jobs in hand, claim no more."""
+        self._stopping.set()
+        self._wake.set()
+
+    async def run(self) -> None:
+        """Run until stop(): claim, execute, repeat."""
+        log.info("worker_started", worker=self.worker_id)
+        while not self._stopping.is_set():
+            ran = await self.run_once()
+            if ran == 0:
+                await self._idle()
+        log.info("worker_stopped", worker=self.worker_id)
+
+    async def run_once(self) -> int:
+        """Claim one batch of due jobs and run them concurrently; the count run."""
+        async with transaction(self.sessions) as session:
+            jobs = await queue.claim(session, self.worker_id, self.concurrency, self.lease_seconds)
+        await asyncio.gather(*(self._execute(job) for job in jobs))
+        return len(jobs)
+
+    async def _idle(self) -> None:
+        self._wake.clear()
+        waiters: list[asyncio.Future[Any]] = [asyncio.ensure_future(self._wake.wait())]
+        if self.redis is not None:
+            waiters.append(asyncio.ensure_future(self.redis.blpop([WAKE_KEY], timeout=1)))
+        _done, pending = await asyncio.wait(
+            waiters, timeout=self.poll_seconds, return_when=asyncio.FIRST_COMPLETED
+        )
+        for task in pending:
+            task.cancel()
+
+    async def _execute(self, job: Job) -> None:
+        handler = HANDLERS.get(job.kind)
+        try:
+            if handler is None:
+                raise LookupError(f"no handler for job kind {job.kind}")
+            async with transaction(self.sessions) as session:
+                await handler(session, job)
+                queue.finish(session, await session.merge(job))
+            JOBS_RUN.labels(job.kind, "done").inc()
+        except Exception as exc:  # a failed job is retried, never lost
+            log.warning("job_failed", job_id=job.id, kind=job.kind, error=type(exc).__name__)
+            async with transaction(self.sessions) as session:
+                result = await queue.fail(session, job.id, f"{type(exc).__name__}: {exc}")
+            JOBS_RUN.labels(job.kind, result).inc()
+
+
+async def notify(redis: Redis | None) -> None:
+    """Tell idle workers in other processes that work is waiting."""
+    if redis is not None:
+        await redis.rpush(WAKE_KEY, "1")
+        await redis.ltrim(WAKE_KEY, -100, -1)

@@ -1,0 +1,164 @@
+"""The generic guest record every connector produces, and the Connector protocol."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Annotated, Literal, Protocol
+
+import httpx
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+ShortText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)]
+Code = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class Address(_Strict):
+    line1: ShortText | None = None
+    line2: ShortText | None = None
+    city: ShortText | None = None
+    postcode: Annotated[str, StringConstraints(strip_whitespace=True, max_length=20)] | None = None
+    region: ShortText | None = None
+    country: Annotated[str, StringConstraints(strip_whitespace=True, max_length=60)] | None = None
+
+
+class Document(_Strict):
+    type: Annotated[str, StringConstraints(strip_whitespace=True, max_length=40)]
+    number: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=60)]
+    country: Annotated[str, StringConstraints(strip_whitespace=True, max_length=60)] | None = None
+
+
+class Social(_Strict):
+    provider: Annotated[str, StringConstraints(strip_whitespace=True, to_lower=True, max_length=40)]
+    subject: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=255)]
+    tenant: ShortText | None = None  # Microsoft: the directory (tid) that scopes `oid`
+
+
+class Stay(_Strict):
+    reservation_id: Code
+    arrival: date
+    departure: date
+    room_type: ShortText | None = None
+    rate_amount: float | None = Field(default=None, ge=0)
+    currency: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")] | None = None
+    channel: ShortText | None = None
+    status: (
+        Literal["enquiry", "confirmed", "checked_in", "checked_out", "cancelled", "no_show"] | None
+    ) = None
+    property_id: Code | None = None
+    channel_reservation_id: Code | None = Field(
+        default=None,
+        description="The booking number at the channel (Booking.com, Expedia…): links PMS and OTA.",
+    )
+
+    @model_validator(mode="after")
+    def _departure_not_before_arrival(self) -> Stay:
+        if self.departure < self.arrival:
+            raise ValueError("departure is before arrival")
+        return self
+
+
+PreferenceValue = str | bool | int | float
+
+
+class GuestRecord(_Strict):
+    """One source's view of one guest: the generic record of DESIGN.md."""
+
+    source: Annotated[
+        str, StringConstraints(strip_whitespace=True, pattern=r"^[a-z0-9][a-z0-9_.-]{0,39}$")
+    ]
+    source_record_id: Code
+    property_id: Code | None = None
+    updated_at: str | None = Field(
+        default=None,
+        description="Source's own version or modification time (ISO 8601); newer wins on replay.",
+    )
+    title: ShortText | None = None
+    first_name: ShortText | None = None
+    middle_name: ShortText | None = None
+    last_name: ShortText | None = None
+    full_name: ShortText | None = None
+    email: Annotated[str, StringConstraints(strip_whitespace=True, max_length=254)] | None = None
+    email_verified: bool | None = None
+    email_masked: bool | None = Field(
+        default=None, description="The email is a relay alias (OTA or private relay)."
+    )
+    phone: Annotated[str, StringConstraints(strip_whitespace=True, max_length=40)] | None = None
+    date_of_birth: date | None = None
+    gender: Annotated[str, StringConstraints(strip_whitespace=True, max_length=20)] | None = None
+    nationality: Annotated[str, StringConstraints(strip_whitespace=True, max_length=60)] | None = (
+        None
+    )
+    language: Annotated[str, StringConstraints(strip_whitespace=True, max_length=20)] | None = None
+    address: Address | None = None
+    loyalty_number: (
+        Annotated[str, StringConstraints(strip_whitespace=True, max_length=60)] | None
+    ) = None
+    document: Document | None = None
+    social: Social | None = None
+    vip: bool | None = None
+    do_not_rent: bool | None = None
+    preferences: dict[Annotated[str, StringConstraints(max_length=60)], PreferenceValue] | None = (
+        None
+    )
+    special_requests: Annotated[str, StringConstraints(max_length=2000)] | None = None
+    stay: Stay | None = None
+    merged_into: Code | None = Field(
+        default=None,
+        description="The source itself merged this record into another of its records (id).",
+    )
+
+
+class Delivery(BaseModel):
+    """An inbound HTTP delivery, as a connector sees it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    headers: Mapping[str, str]
+    body: bytes
+    query: Mapping[str, str] = {}
+
+
+class Connector(Protocol):
+    """One source system: verify what it sends and turn it into generic records."""
+
+    source: str
+
+    def verify(self, delivery: Delivery, secret: str) -> bool:
+        """True when the delivery really comes from the configured source."""
+        ...
+
+    def event_id(self, delivery: Delivery) -> str:
+        """The source's own id for this delivery, used to de-duplicate."""
+        ...
+
+    def parse(self, payload: bytes) -> Sequence[GuestRecord]:
+        """Turn a payload into generic records, with card data removed."""
+        ...
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of a pull: the records, the cursor to store after committing them, and whether
+    this sync has caught up (the cursor then starts the next sync)."""
+
+    records: Sequence[GuestRecord]
+    next_cursor: str | None
+    done: bool
+
+
+class Puller(Protocol):
+    """A source we pull from: one call fetches one page after `cursor` (None = first sync)."""
+
+    source: str
+
+    async def fetch_changes(
+        self, client: httpx.AsyncClient, credentials: Mapping[str, str], cursor: str | None
+    ) -> Page:
+        """The next page of changed records; raise when the source keeps failing."""
+        ...
