@@ -39,21 +39,20 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.sessions = session_factory(engine)
         app.state.redis = redis
         app.state.stopping = False
-        worker_task = None
-        worker = None
+        app.state.worker = app.state.worker_task = None
         if settings.runs_embedded_worker:
             worker = Worker(
                 app.state.sessions, redis, settings.worker_concurrency, settings.job_lease_seconds
             )
-            worker_task = asyncio.create_task(worker.run())
-        app.state.worker = worker
+            app.state.worker = worker
+            app.state.worker_task = asyncio.create_task(worker.run())
         try:
             yield
         finally:
             app.state.stopping = True
-            if worker is not None and worker_task is not None:
-                worker.stop()
-                await worker_task  # finish the jobs in hand before the engine goes
+            if app.state.worker is not None:
+                app.state.worker.stop()
+                await app.state.worker_task  # finish the jobs in hand before the engine goes
             if redis is not None:
                 await redis.aclose()
             await engine.dispose()

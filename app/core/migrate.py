@@ -9,13 +9,19 @@ from alembic.config import Config
 
 from alembic import command
 
-_ROOT = Path(__file__).resolve().parents[2]
+def _project_root() -> Path:
+    """Where alembic.ini lives: the source tree, or the working directory of an installed copy."""
+    for candidate in (Path(__file__).resolve().parents[2], Path.cwd()):
+        if (candidate / "alembic.ini").exists():
+            return candidate
+    raise FileNotFoundError("alembic.ini not found beside the package or in the working directory")
 
 
 def alembic_config(database_url: str) -> Config:
     """Alembic configured for `database_url`."""
-    config = Config(str(_ROOT / "alembic.ini"))
-    config.set_main_option("script_location", str(_ROOT / "alembic"))
+    root = _project_root()
+    config = Config(str(root / "alembic.ini"))
+    config.set_main_option("script_location", str(root / "alembic"))
     config.attributes["database_url"] = database_url
     return config
 

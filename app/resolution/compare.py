@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 
@@ -29,12 +30,13 @@ def given_level(a: str | None, b: str | None, ga: frozenset[str], gb: frozenset[
     """Given-name level: exact, nickname, jw92, jw80, initial or else."""
     if not a or not b:
         return "null"
+    if len(a) == 1 or len(b) == 1:
+        # An initial agreeing with an initial is still only an initial.
+        return "initial" if a[0] == b[0] else "else"
     if a == b:
         return "exact"
     if ga & gb or a in gb or b in ga:
         return "nickname"
-    if len(a) == 1 or len(b) == 1:
-        return "initial" if a[0] == b[0] else "else"
     sim = _jw(a, b)
     if sim >= 0.92 or a.startswith(b) or b.startswith(a):
         return "jw92"
@@ -80,14 +82,25 @@ def dob_level(a: date | None, b: date | None) -> str:
 
 
 def _email_level(a: NormalisedRecord, b: NormalisedRecord) -> str:
-    # Relay aliases are per booking: a different alias says nothing about the person.
+    # Relay aliases are per booking and role mailboxes are shared: neither says who the guest is.
     if not a.email or not b.email or a.email_kind != "real" or b.email_kind != "real":
+        return "null"
+    if a.email_role or b.email_role:
         return "null"
     if a.email == b.email:
         return "exact"
-    if a.email_local and a.email_local == b.email_local and len(a.email_local) >= 5:
+    if Levenshtein.distance(a.email, b.email, score_cutoff=2) <= 1:
+        return "fuzzy"
+    local = a.email_local
+    # The same local part at another domain counts only when it is not just the name again
+    # (namesakes all own some "pierre.martin@").
+    if local and local == b.email_local and len(local) >= 5 and not _name_derived(local, a):
         return "local"
-    return "fuzzy" if Levenshtein.distance(a.email, b.email, score_cutoff=2) <= 1 else "else"
+    return "else"
+
+
+def _name_derived(local: str, n: NormalisedRecord) -> bool:
+    return any(part and len(part) >= 3 and part in local for part in (n.family_key, n.given_key))
 
 
 def _phone_level(a: NormalisedRecord, b: NormalisedRecord) -> str:
@@ -109,12 +122,31 @@ def _exact(a: str | None, b: str | None) -> str:
     return "exact" if a == b else "else"
 
 
-def _fuzzy(a: str | None, b: str | None, cutoff: float) -> str:
-    if not a or not b:
-        return "null"
+_DIGITS = re.compile(r"\d+")
+
+
+def _same_address(a: str, b: str) -> bool:
     if a == b:
-        return "exact"
-    return "fuzzy" if fuzz.ratio(a, b, score_cutoff=cutoff) else "else"
+        return True
+    # House numbers must agree: "kirchweg 67" and "kirchweg 86" are neighbours, not one home.
+    if set(_DIGITS.findall(a)) != set(_DIGITS.findall(b)):
+        return False
+    return bool(fuzz.token_sort_ratio(a, b, score_cutoff=85))
+
+
+def location_level(a: NormalisedRecord, b: NormalisedRecord) -> str:
+    """Finest agreeing level of address / postcode / city / country, else a disagreement."""
+    if a.address and b.address and _same_address(a.address, b.address):
+        return "address"
+    if a.postcode and b.postcode and a.postcode == b.postcode:
+        return "postcode"
+    if a.city and b.city and (a.city == b.city or fuzz.ratio(a.city, b.city, score_cutoff=90)):
+        return "city"
+    if a.country and b.country:
+        return "country" if a.country == b.country else "else"
+    if (a.city and b.city) or (a.postcode and b.postcode):
+        return "else"
+    return "null"
 
 
 def _social_level(a: str | None, b: str | None) -> str:
@@ -129,6 +161,9 @@ def _social_level(a: str | None, b: str | None) -> str:
 def compare(a: NormalisedRecord, b: NormalisedRecord) -> PairLevels:
     """Compare two records field by field."""
     given = given_level(a.given_key, b.given_key, a.given_groups, b.given_groups)
+    if given in ("initial", "else") and (a.middle or b.middle):
+        # "F. Juliana Costa" goes by her middle name.
+        given = _via_middle(a, b, given)
     family = family_level(a.family_key, b.family_key, a.family_tokens, b.family_tokens)
     swapped = False
     g_val, f_val = a.given_key, a.family_key
@@ -148,10 +183,7 @@ def compare(a: NormalisedRecord, b: NormalisedRecord) -> PairLevels:
         "dob": dob,
         "email": _email_level(a, b),
         "phone": _phone_level(a, b),
-        "postcode": _exact(a.postcode, b.postcode),
-        "city": _fuzzy(a.city, b.city, 90),
-        "country": _exact(a.country, b.country),
-        "address": _fuzzy(a.address, b.address, 85),
+        "location": location_level(a, b),
         "loyalty": _exact(a.loyalty, b.loyalty),
         "document": document,
         "social": _social_level(a.social, b.social),
@@ -166,9 +198,23 @@ def compare(a: NormalisedRecord, b: NormalisedRecord) -> PairLevels:
         (agrees if a.suffix == b.suffix else conflicts).add("suffix")
     if given == "else" and not _middle_explains(a, b):
         conflicts.add("given")
-    elif given not in ("null", "else"):
+    elif given not in ("null", "else", "initial"):
         agrees.add("given")
     return PairLevels(levels, swapped, g_val, f_val, frozenset(conflicts), frozenset(agrees))
+
+
+def _via_middle(a: NormalisedRecord, b: NormalisedRecord, level: str) -> str:
+    # Only for an initial: "F. Juliana" is Juliana, but "Andreas Hans" is not his father Hans.
+    pairs = []
+    if a.middle and a.given_key and len(a.given_key) == 1:
+        pairs.append((a.middle.split()[0], b.given_key))
+    if b.middle and b.given_key and len(b.given_key) == 1:
+        pairs.append((a.given_key, b.middle.split()[0]))
+    for x, y in pairs:
+        found = given_level(x, y, frozenset(), frozenset())
+        if found in ("exact", "jw92"):
+            return found
+    return level
 
 
 def _middle_explains(a: NormalisedRecord, b: NormalisedRecord) -> bool:

@@ -15,8 +15,9 @@ ENGINE_VERSION = "e1"
 # Identifier comparisons and the blocking key each one comes from.
 _ID_FIELDS = {"email": "email", "phone": "phone", "loyalty": "loyalty", "document": "doc",
               "social": "social"}
-# Fields other than names whose agreement corroborates a name match; names alone never link.
-_CORROBORATING = ("dob", "email", "phone", "postcode", "address", "loyalty", "document", "social")
+# Personal identifiers: a link by score needs one of them to agree. Names plus an address are
+# not enough (a father and son of the same name share both), so those go to review at most.
+_CORROBORATING = ("dob", "email", "phone", "loyalty", "document", "social")
 _SWAP_PENALTY = 1.0  # bits: given/family crosswise is usually data entry, but slightly less sure
 
 
@@ -26,11 +27,12 @@ class _Scored:
     conflicts: frozenset[str]
     agrees: frozenset[str]
     strong: bool  # a deterministic identifier rule says "same guest"
+    corroborated: bool  # a personal identifier (dob, email, phone…) agrees
 
 
 def _identifier_keys(n: NormalisedRecord) -> dict[str, str]:
     keys: dict[str, str] = {}
-    if n.email and n.email_kind == "real":
+    if n.email and n.email_kind == "real" and not n.email_role:
         keys["email"] = f"email:{n.email}"
     if n.phone:
         keys["phone"] = f"phone:{n.phone}"
@@ -86,25 +88,28 @@ def score_pair(
         total -= _SWAP_PENALTY
     rule = _strong_rule(incoming, other, levels)
     probability = _probability(total)
-    if rule is None and probability > 0.5 and not any(
+    corroborated = any(
         levels[c] in ("exact", "swap", "one_part", "tail", "local", "fuzzy") for c in _CORROBORATING
-    ):
-        rule, probability = "names-only", min(probability, 0.5)
+    )
+    if rule is None and not corroborated and probability > 0.5:
+        rule = "uncorroborated"  # may be reviewed, never linked on score alone
     if rule in ("relay-same-booking", "loyalty", "social", "document", "verified-email"):
         probability = 1.0
     evidence = PairEvidence(
         other=other.key, profile_id=cand.profile_id, weight=total, probability=probability,
         fields=fields, levels=levels, rule=rule,
     )
-    strong = rule is not None and rule != "names-only"
-    return _Scored(evidence, pair.conflicts, pair.agrees, strong)
+    strong = rule is not None and rule != "uncorroborated"
+    return _Scored(evidence, pair.conflicts, pair.agrees, strong, corroborated)
 
 
 def _strong_rule(a: NormalisedRecord, b: NormalisedRecord, levels: dict[str, str]) -> str | None:
     """The identifier rule that links this pair on its own, if any."""
     if (
         a.email_kind == "relay" and b.email_kind == "relay" and a.email == b.email
-        and a.reservation is not None and a.reservation == b.reservation
+        and a.reservation is not None and b.reservation is not None
+        # The PMS copy of an OTA booking carries the OTA's number under its own source name.
+        and a.reservation.partition(":")[2] == b.reservation.partition(":")[2]
     ):
         return "relay-same-booking"
     for comp in ("loyalty", "social", "document"):
@@ -174,13 +179,15 @@ def decide(
         scored = [score_pair(incoming, c, model, id_counts, thresholds.max_key_profiles)
                   for c in members]
         evidence.extend(s.evidence for s in scored)
-        best = max(scored, key=lambda s: (s.evidence.probability, s.evidence.weight))
+        best = max(scored, key=lambda s: (s.strong, s.evidence.probability, s.evidence.weight))
         p = best.evidence.probability
+        linking = [s for s in scored if s.strong or s.corroborated]
+        p_link = max((s.evidence.probability for s in linking), default=0.0)
         # A matching identity document outweighs a name or birth-date discrepancy.
         vetoed = best.evidence.rule != "document" and bool(
             unresolved_conflicts([(s.conflicts, s.agrees) for s in scored])
         )
-        if not vetoed and (p >= thresholds.merge_probability or best.strong):
+        if not vetoed and (p_link >= thresholds.merge_probability or best.strong):
             linkable.append((best.evidence.weight + (1000.0 if best.strong else 0.0), pid))
         elif p >= thresholds.review_probability or best.strong:
             reviewable.append((best.evidence.weight, pid))

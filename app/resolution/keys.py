@@ -34,7 +34,8 @@ def blocking_keys(n: NormalisedRecord) -> list[str]:
     if n.email:
         # A relay alias identifies one booking: it gets its own kind so it never counts as an
         # email identifier.
-        keys.append(f"relay:{n.email}" if n.email_kind == "relay" else f"email:{n.email}")
+        kind = "relay" if n.email_kind == "relay" else "role" if n.email_role else "email"
+        keys.append(f"{kind}:{n.email}")
     if n.loyalty:
         keys.append(f"loyalty:{n.loyalty}")
     if n.social:
@@ -77,7 +78,7 @@ def blocking_keys(n: NormalisedRecord) -> list[str]:
         keys.append(f"dobpc:{dob.isoformat()}:{n.postcode}")
     if n.phone_nsn and len(n.phone_nsn) >= 7:
         keys.append(f"tail:{n.phone_nsn[-7:]}")
-    if n.email_local and len(n.email_local) >= 5:
+    if n.email_local and len(n.email_local) >= 5 and not n.email_role:
         keys.append(f"elocal:{n.email_local}")
     if pf and n.address:
         keys.append(f"faddr:{pf}:{n.address}")

@@ -172,6 +172,47 @@ walter walt wally
 william bill billy will willy liam wilhelm guillermo guillaume guglielmo willem
 wolfgang wolf wolfi
 zachary zach zack
+dolores lola lolita
+guadalupe lupe lupita
+jesus chucho chuy
+manuel manolo manu
+concepcion concha conchita
+enrique quique kike
+rosario charo
+mercedes merche
+pilar pili
+consuelo chelo
+ignacio nacho
+giuseppe beppe pino peppe peppino
+alessandro sandro ale
+francesca franci franca
+giovanni gianni nanni
+salvatore toto turi
+vincenzo enzo
+domenico mimmo
+elisabeth sissi sisi lisa liesl
+matthias matze
+sebastian basti
+wolfgang wolfi
+katarzyna kasia kaska
+malgorzata gosia malgosia
+wojciech wojtek
+aleksandra ola ala
+aleksander olek alek
+mateusz mateo matt
+krzysztof krzys
+tomasz tomek
+piotr piotrek
+lukasz lukas
+agnieszka aga
+magdalena madzia magda
+jan janek jasiek
+anna ania anka
+frederik frede
+antonio toninho tonho toni
+francisca chica chiquinha
+nicola nico nicolo nicolas
+joao joaozinho
 """
 
 

@@ -33,6 +33,13 @@ RELAY_DOMAINS = frozenset(
         "guest.vrbo.com",
     }
 )
+# Shared mailboxes of agencies and companies: they reach a desk, not a guest.
+ROLE_LOCALS = frozenset(
+    "info bookings booking reservations reservation reservas reserva travel travels contact "
+    "service services rejser biuro office admin sales kontakt hello mail team reception "
+    "frontdesk noreply no-reply events groups hotel hotels buchung buchungen reisen voyages "
+    "viajes agency agencia concierge support accounts accounting billing invoices".split()
+)
 _GMAIL = frozenset({"gmail.com", "googlemail.com"})
 _EMAIL = re.compile(r"^[^@\s]+@[a-z0-9.-]+\.[a-z]{2,}$")
 _DOC_TYPES = {
@@ -186,6 +193,7 @@ def normalise(record: GuestRecord) -> NormalisedRecord:
         family_tokens=tuple(name.family.split()) if name.family else (),
         suffix=name.suffix,
         phone_nsn=nsn,
+        email_role=bool(email) and email.partition("@")[0] in ROLE_LOCALS,
         email_local=email.partition("@")[0] if email and kind == "real" else None,
         address=normalise_address(address.line1, address.line2) if address else None,
         document_kind=_document_kind(document.type, document.country) if document else None,

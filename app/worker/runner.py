@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import socket
 from collections.abc import Awaitable, Callable
-from typing import Any
 
 import structlog
 from redis.asyncio import Redis
@@ -67,9 +67,12 @@ class Worker:
         """Run until stop(): claim, execute, repeat."""
         log.info("worker_started", worker=self.worker_id)
         while not self._stopping.is_set():
-            ran = await self.run_once()
-            if ran == 0:
-                await self._idle()
+            try:
+                if await self.run_once() == 0:
+                    await self._idle()
+            except Exception as exc:  # a database or Redis blip must not end the worker
+                log.warning("worker_loop_error", error=type(exc).__name__)
+                await asyncio.sleep(self.poll_seconds)
         log.info("worker_stopped", worker=self.worker_id)
 
     async def run_once(self) -> int:
@@ -80,15 +83,13 @@ class Worker:
         return len(jobs)
 
     async def _idle(self) -> None:
-        self._wake.clear()
-        waiters: list[asyncio.Future[Any]] = [asyncio.ensure_future(self._wake.wait())]
         if self.redis is not None:
-            waiters.append(asyncio.ensure_future(self.redis.blpop([WAKE_KEY], timeout=1)))
-        _done, pending = await asyncio.wait(
-            waiters, timeout=self.poll_seconds, return_when=asyncio.FIRST_COMPLETED
-        )
-        for task in pending:
-            task.cancel()
+            # Another process's notify() wakes us; a blocking pop is never cancelled mid-flight.
+            await self.redis.blpop([WAKE_KEY], timeout=self.poll_seconds)
+            return
+        self._wake.clear()
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._wake.wait(), timeout=self.poll_seconds)
 
     async def _execute(self, job: Job) -> None:
         handler = HANDLERS.get(job.kind)

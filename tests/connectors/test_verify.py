@@ -106,14 +106,22 @@ def test_event_ids_are_stable_and_distinct() -> None:
     mews = MewsConnector()
     hook = Delivery(headers={}, body=fixture("mews/webhook_general.json"))
     assert mews.event_id(hook) == mews.event_id(hook)
-    assert CONNECTORS["apaleo"]().event_id(
-        Delivery(headers={}, body=fixture("apaleo/webhook_created.json"))
-    ) == "ec5a1fe4-331c-450a-915c-5caa231cc825"
+    assert (
+        CONNECTORS["apaleo"]().event_id(
+            Delivery(headers={}, body=fixture("apaleo/webhook_created.json"))
+        )
+        == "ec5a1fe4-331c-450a-915c-5caa231cc825"
+    )
     cb = CloudbedsConnector()
-    created = cb.event_id(Delivery(headers={}, body=fixture("cloudbeds/webhook_reservation_created.json")))
-    changed = cb.event_id(Delivery(headers={}, body=fixture("cloudbeds/webhook_status_changed.json")))
+    created = cb.event_id(
+        Delivery(headers={}, body=fixture("cloudbeds/webhook_reservation_created.json"))
+    )
+    changed = cb.event_id(
+        Delivery(headers={}, body=fixture("cloudbeds/webhook_status_changed.json"))
+    )
     assert created != changed and created.startswith("reservation/created:5129837201:")
-    opera = OperaConnector().event_id(Delivery(headers={}, body=fixture("opera/event_checkin.json")))
+    checkin = Delivery(headers={}, body=fixture("opera/event_checkin.json"))
+    opera = OperaConnector().event_id(checkin)
     assert opera == "MTAwMjM0LUNIRUNLSU4="
     ota = OpenTravelConnector().event_id(
         Delivery(headers={}, body=fixture("opentravel/booking_new.xml"))
