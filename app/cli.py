@@ -54,7 +54,8 @@ def _run(work: Callable[[async_sessionmaker[AsyncSession]], Awaitable[T]]) -> T:
     try:
         return asyncio.run(main())
     except Problem as problem:
-        console.print(f"[red]error:[/red] {problem.detail or problem.title}")
+        detail = f": {problem.detail}" if problem.detail else ""
+        console.print(f"[red]error:[/red] {problem.title}{detail}")
         raise typer.Exit(2) from None
 
 
@@ -260,3 +261,7 @@ def export_links(
 def main() -> None:
     """Entry point of the console script."""
     app()
+
+
+if __name__ == "__main__":
+    main()

@@ -47,8 +47,9 @@ def score_clusters(predicted: dict[Key, str], truth: dict[Key, str]) -> Score:
     precision = correct / predicted_pairs if predicted_pairs else 1.0
     recall = correct / true_pairs if true_pairs else 1.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return Score(precision, recall, f1, true_pairs, predicted_pairs, correct, len(truth),
-                 len(missing))
+    return Score(
+        precision, recall, f1, true_pairs, predicted_pairs, correct, len(truth), len(missing)
+    )
 
 
 def score_files(links: Path, truth: Path) -> Score:
@@ -67,9 +68,11 @@ def main(argv: list[str] | None = None) -> None:
     if args.json:
         print(json.dumps(asdict(s)))
     else:
-        print(f"precision {s.precision:.4f}  recall {s.recall:.4f}  F1 {s.f1:.4f}  "
-              f"(pairs: true {s.true_pairs}, predicted {s.predicted_pairs}, correct "
-              f"{s.correct_pairs}; records {s.records}, missing {s.missing_records})")
+        print(
+            f"precision {s.precision:.4f}  recall {s.recall:.4f}  F1 {s.f1:.4f}  "
+            f"(pairs: true {s.true_pairs}, predicted {s.predicted_pairs}, correct "
+            f"{s.correct_pairs}; records {s.records}, missing {s.missing_records})"
+        )
 
 
 if __name__ == "__main__":

@@ -19,9 +19,30 @@ from score import Score, read_clusters, score_clusters
 from splink import DuckDBAPI, Linker, SettingsCreator, block_on
 from unidecode import unidecode
 
-THRESHOLDS = (0.5, 0.8, 0.9, 0.95, 0.99, 0.999)
-_TITLES = {"mr", "mrs", "ms", "miss", "dr", "prof", "med", "herr", "hr", "frau", "fr", "m",
-           "mme", "monsieur", "madame", "sr", "sra", "d", "dna", "sig", "sigra"}
+THRESHOLDS = (0.05, 0.2, 0.5, 0.8, 0.9, 0.95, 0.99, 0.999)
+_TITLES = {
+    "mr",
+    "mrs",
+    "ms",
+    "miss",
+    "dr",
+    "prof",
+    "med",
+    "herr",
+    "hr",
+    "frau",
+    "fr",
+    "m",
+    "mme",
+    "monsieur",
+    "madame",
+    "sr",
+    "sra",
+    "d",
+    "dna",
+    "sig",
+    "sigra",
+}
 _SUFFIXES = {"jr", "sr", "ii", "iii", "iv"}
 
 
@@ -64,19 +85,24 @@ def prepare(records: list[dict[str, Any]]) -> pd.DataFrame:
         region = country if country and len(country) == 2 else None
         first, surname = _split_names(rec)
         social = rec.get("social")
-        rows.append({
-            "unique_id": f"{source}|{rid}", "first_name": first, "surname": surname,
-            "name_concat": f"{first} {surname}" if first and surname else None,
-            "dob": rec.get("date_of_birth"),
-            "email": (rec.get("email") or "").strip().lower() or None,
-            "phone": _phone(rec.get("phone"), region),
-            "postcode": re.sub(r"[^A-Z0-9]", "", str(address.get("postcode", "")).upper()) or None,
-            "city": _clean(address.get("city")) or None,
-            "address_line1": _clean(address.get("line1")) or None,
-            "document": (rec.get("document") or {}).get("number"),
-            "loyalty": re.sub(r"\D", "", rec.get("loyalty_number") or "") or None,
-            "social": f"{social['provider']}:{social['subject']}" if social else None,
-        })
+        rows.append(
+            {
+                "unique_id": f"{source}|{rid}",
+                "first_name": first,
+                "surname": surname,
+                "name_concat": f"{first} {surname}" if first and surname else None,
+                "dob": rec.get("date_of_birth"),
+                "email": (rec.get("email") or "").strip().lower() or None,
+                "phone": _phone(rec.get("phone"), region),
+                "postcode": re.sub(r"[^A-Z0-9]", "", str(address.get("postcode", "")).upper())
+                or None,
+                "city": _clean(address.get("city")) or None,
+                "address_line1": _clean(address.get("line1")) or None,
+                "document": (rec.get("document") or {}).get("number"),
+                "loyalty": re.sub(r"\D", "", rec.get("loyalty_number") or "") or None,
+                "social": f"{social['provider']}:{social['subject']}" if social else None,
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -84,8 +110,9 @@ def _settings(df: pd.DataFrame) -> SettingsCreator:
     """Comparisons and blocking rules for the columns this data set actually fills."""
     have = {c for c in df.columns if df[c].notna().mean() > 0.01}
     comparisons = [
-        cl.ForenameSurnameComparison("first_name", "surname",
-                                     forename_surname_concat_col_name="name_concat"),
+        cl.ForenameSurnameComparison(
+            "first_name", "surname", forename_surname_concat_col_name="name_concat"
+        ),
         cl.DateOfBirthComparison("dob", input_is_string=True, datetime_format="%Y-%m-%d"),
     ]
     optional = {
@@ -100,16 +127,21 @@ def _settings(df: pd.DataFrame) -> SettingsCreator:
     }
     comparisons += [c for col, c in optional.items() if col in have]
     rules: list[Any] = [
-        block_on("first_name", "surname"), block_on("surname", "dob"),
-        block_on("first_name", "dob"), block_on("dob", "substr(postcode, 1, 2)"),
+        block_on("first_name", "surname"),
+        block_on("surname", "dob"),
+        block_on("first_name", "dob"),
+        block_on("dob", "substr(postcode, 1, 2)"),
         "l.first_name = r.surname and l.surname = r.first_name",
     ]
     rules += [block_on(c) for c in ("email", "phone", "document", "loyalty", "social") if c in have]
     rules += [block_on("postcode", "substr(surname, 1, 1)")] if "postcode" in have else []
     rules += [block_on("address_line1")] if "address_line1" in have else []
-    return SettingsCreator(link_type="dedupe_only", comparisons=comparisons,
-                           blocking_rules_to_generate_predictions=rules,
-                           retain_intermediate_calculation_columns=False)
+    return SettingsCreator(
+        link_type="dedupe_only",
+        comparisons=comparisons,
+        blocking_rules_to_generate_predictions=rules,
+        retain_intermediate_calculation_columns=False,
+    )
 
 
 def train(df: pd.DataFrame) -> tuple[Linker, Any]:
@@ -146,21 +178,25 @@ def run(records_path: Path, truth_path: Path, links_out: Path | None = None) -> 
     records = [json.loads(line) for line in records_path.open(encoding="utf-8")]
     df = prepare(records)
     linker, _ = train(df)
-    predictions = linker.inference.predict(threshold_match_probability=0.1)
+    predictions = linker.inference.predict(threshold_match_probability=0.01)
     truth = read_clusters(truth_path, "guest_id")
     scored: dict[float, tuple[Score, dict[tuple[str, str], str]]] = {}
     for threshold in THRESHOLDS:
         clusters = linker.clustering.cluster_pairwise_predictions_at_threshold(
-            predictions, threshold_match_probability=threshold).as_pandas_dataframe()
-        links = {tuple(uid.split("|", 1)): str(cid)
-                 for uid, cid in zip(clusters["unique_id"], clusters["cluster_id"], strict=True)}
+            predictions, threshold_match_probability=threshold
+        ).as_pandas_dataframe()
+        links = {
+            tuple(uid.split("|", 1)): str(cid)
+            for uid, cid in zip(clusters["unique_id"], clusters["cluster_id"], strict=True)
+        }
         scored[threshold] = (score_clusters(links, truth), links)  # type: ignore[arg-type]
     best = max(scored, key=lambda t: scored[t][0].f1)
     seconds = time.perf_counter() - started
     if links_out:
         write_links(scored[best][1], links_out)
-    return SplinkRun(scored[best][0], best, {t: s for t, (s, _) in scored.items()}, seconds,
-                     scored[best][1])
+    return SplinkRun(
+        scored[best][0], best, {t: s for t, (s, _) in scored.items()}, seconds, scored[best][1]
+    )
 
 
 def write_links(links: dict[tuple[str, str], str], path: Path) -> None:
@@ -186,8 +222,9 @@ def online_lookup_seconds(records_path: Path, n_new: int = 50) -> list[float]:
     for i in range(len(new)):
         started = time.perf_counter()
         one = db_api.register(new.iloc[[i]], table_name=f"new_{i}")
-        linker.inference.predict_between(existing_sdf, one, threshold_match_probability=0.5,
-                                         warning_mode="never").as_pandas_dataframe()
+        linker.inference.predict_between(
+            existing_sdf, one, threshold_match_probability=0.5, warning_mode="never"
+        ).as_pandas_dataframe()
         timings.append(time.perf_counter() - started)
     return timings
 
@@ -206,8 +243,10 @@ def main(argv: list[str] | None = None) -> None:
     print(f"best threshold {result.threshold}  F1 {result.best.f1:.4f}  {result.seconds:.1f}s")
     if args.online:
         timings = sorted(online_lookup_seconds(args.records, args.online))
-        print(f"online lookup: median {1000 * timings[len(timings) // 2]:.1f} ms, "
-              f"p95 {1000 * timings[int(len(timings) * 0.95)]:.1f} ms")
+        print(
+            f"online lookup: median {1000 * timings[len(timings) // 2]:.1f} ms, "
+            f"p95 {1000 * timings[int(len(timings) * 0.95)]:.1f} ms"
+        )
 
 
 if __name__ == "__main__":

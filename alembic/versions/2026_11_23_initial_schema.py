@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-23 12:20:58.429759
+Create Date: 2026-11-23 12:28:16.798669
 """
 
 from collections.abc import Sequence
@@ -128,7 +128,6 @@ def upgrade() -> None:
     sa.Column('tenant_id', sa.String(length=36), nullable=False),
     sa.Column('first_name', sa.String(length=200), nullable=True),
     sa.Column('last_name', sa.String(length=200), nullable=True),
-    sa.Column('last_name_key', sa.String(length=200), nullable=True),
     sa.Column('email', sa.String(length=254), nullable=True),
     sa.Column('phone', sa.String(length=40), nullable=True),
     sa.Column('date_of_birth', sa.Date(), nullable=True),
@@ -143,7 +142,6 @@ def upgrade() -> None:
     with op.batch_alter_table('profiles', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_profiles_merged_into'), ['merged_into'], unique=False)
         batch_op.create_index(batch_op.f('ix_profiles_tenant_id'), ['tenant_id'], unique=False)
-        batch_op.create_index('ix_profiles_tenant_last_name', ['tenant_id', 'last_name_key'], unique=False)
 
     op.create_table('properties',
     sa.Column('id', sa.String(length=36), nullable=False),
@@ -296,7 +294,6 @@ def downgrade() -> None:
 
     op.drop_table('properties')
     with op.batch_alter_table('profiles', schema=None) as batch_op:
-        batch_op.drop_index('ix_profiles_tenant_last_name')
         batch_op.drop_index(batch_op.f('ix_profiles_tenant_id'))
         batch_op.drop_index(batch_op.f('ix_profiles_merged_into'))
 

@@ -9,6 +9,7 @@ from alembic.config import Config
 
 from alembic import command
 
+
 def _project_root() -> Path:
     """Where alembic.ini lives: the source tree, or the working directory of an installed copy."""
     for candidate in (Path(__file__).resolve().parents[2], Path.cwd()):

@@ -15,13 +15,10 @@ class Profile(SQLModel, table=True):
     """A guest: the golden view over every record of one person."""
 
     __tablename__ = "profiles"
-    __table_args__ = (sa.Index("ix_profiles_tenant_last_name", "tenant_id", "last_name_key"),)
-
     id: str = id_field()
     tenant_id: str = tenant_field()
     first_name: str | None = Field(default=None, max_length=200)
     last_name: str | None = Field(default=None, max_length=200)
-    last_name_key: str | None = Field(default=None, max_length=200)
     email: str | None = Field(default=None, max_length=254)
     phone: str | None = Field(default=None, max_length=40)
     date_of_birth: date | None = None

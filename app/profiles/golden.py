@@ -1,12 +1,71 @@
-"""Survivorship: the golden view of a profile from its source records (pure)."""
+"""Survivorship: the golden view of a profile from its source records (pure).
+
+Per field, values that mean the same (Müller / Mueller, two spellings of one phone) are grouped;
+the group wins that is verified, then seen most often, then from the most trusted source, then
+most recent. The shown value is the best-sourced spelling of the winning group.
+"""
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
+
+# Property systems know the guest at the desk; OTAs see a booker behind an alias.
+DEFAULT_SOURCE_PRIORITY: Mapping[str, int] = {
+    "mews": 5,
+    "apaleo": 5,
+    "cloudbeds": 5,
+    "opera": 5,
+    "pms": 5,
+    "widget": 4,
+    "social": 4,
+    "direct": 4,
+    "walkin": 4,
+    "import": 3,
+    "booking": 1,
+    "expedia": 1,
+    "ota": 1,
+}
+UNKNOWN_SOURCE_PRIORITY = 3
+
+
+@dataclass(frozen=True)
+class RecordView:
+    """What survivorship needs of a record."""
+
+    source: str
+    data: Mapping[str, Any]
+    normalised: Mapping[str, Any]
+    updated_at: datetime
+
+
+def _group_of(field: str) -> Callable[[RecordView], Any]:
+    """How values of a field are compared: by their normalised form where there is one."""
+    normalised_field = {
+        "first_name": "given_key",
+        "last_name": "family_key",
+        "email": "email",
+        "phone": "phone",
+    }.get(field)
+    if normalised_field is None:
+        return lambda r: repr(r.data[field])
+    return lambda r: r.normalised.get(normalised_field) or repr(r.data[field])
+
+
+def _eligible(record: RecordView, field: str) -> bool:
+    if not record.data.get(field):
+        return False
+    # A relay alias reaches the guest only for one booking: never the profile's email.
+    return not (field == "email" and record.normalised.get("email_kind") == "relay")
+
+
+def _display(record: RecordView, field: str) -> Any:
+    if field == "phone" and record.normalised.get("phone"):
+        return record.normalised["phone"]
+    return record.data[field]
+
 
 GOLDEN_FIELDS = (
     "title",
@@ -24,41 +83,36 @@ GOLDEN_FIELDS = (
 )
 
 
-@dataclass(frozen=True)
-class RecordView:
-    """What survivorship needs of a record."""
+def golden_view(
+    records: Sequence[RecordView], priority: Mapping[str, int] = DEFAULT_SOURCE_PRIORITY
+) -> dict[str, Any]:
+    """Pick each golden field by the survivorship rules above."""
 
-    data: dict[str, Any]
-    updated_at: datetime
+    def trust(record: RecordView) -> int:
+        return priority.get(record.source, UNKNOWN_SOURCE_PRIORITY)
 
-
-def _email_ok(data: dict[str, Any]) -> bool:
-    return bool(data.get("email")) and not data.get("email_masked")
-
-
-def _rank(view: RecordView, field: str) -> tuple[int, datetime]:
-    """Verified over unverified, then recent over old."""
-    verified = field == "email" and bool(view.data.get("email_verified"))
-    return (1 if verified else 0, view.updated_at)
-
-
-def golden_view(records: Sequence[RecordView]) -> dict[str, Any]:
-    """Pick each golden field from the best record that has it."""
     golden: dict[str, Any] = {}
     for field in GOLDEN_FIELDS:
-        holders = [r for r in records if r.data.get(field)]
-        if field == "email":
-            holders = [r for r in holders if _email_ok(r.data)] or holders
+        holders = [r for r in records if _eligible(r, field)]
         if not holders:
             continue
-        counts = Counter(str(r.data[field]) for r in holders)
-        best = max(holders, key=lambda r: (*_rank(r, field), counts[str(r.data[field])]))
-        golden[field] = best.data[field]
+        key = _group_of(field)
+        groups: dict[Any, list[RecordView]] = {}
+        for record in holders:
+            groups.setdefault(key(record), []).append(record)
+
+        def strength(members: list[RecordView]) -> tuple[bool, int, int, datetime]:
+            verified = field == "email" and any(m.data.get("email_verified") for m in members)
+            return (
+                verified,
+                len(members),
+                max(map(trust, members)),
+                max(m.updated_at for m in members),
+            )
+
+        best_group = max(groups.values(), key=strength)
+        shown = max(best_group, key=lambda r: (trust(r), r.updated_at))
+        golden[field] = _display(shown, field)
     golden["vip"] = any(r.data.get("vip") for r in records)
     golden["do_not_rent"] = any(r.data.get("do_not_rent") for r in records)
     return golden
-
-
-def name_key(last_name: str | None) -> str | None:
-    """Lower-case search key of a family name."""
-    return last_name.casefold().strip() if last_name else None

@@ -15,8 +15,9 @@ from app.models.base import utcnow
 from app.models.ops import Event
 from app.profiles import repository as repo
 from app.profiles.codec import from_json, to_json
-from app.profiles.golden import RecordView, golden_view, name_key
+from app.profiles.golden import RecordView, golden_view
 from app.profiles.matching import MatchingConfig
+from app.profiles.search import search_keys
 from app.resolution import blocking_keys, decide, normalise
 from app.resolution.types import Candidate, Decision
 from connectors.base import GuestRecord
@@ -65,6 +66,7 @@ async def upsert_record(
 
     norm = normalise(record)
     keys = blocking_keys(norm)
+    stored_keys = [*keys, *search_keys(norm)]
     await repo.lock_keys(session, tenant_id, keys)
     hits = await repo.key_hits(session, tenant_id, keys, matching.thresholds.max_key_profiles + 1)
     others = await repo.records_of_profiles(session, tenant_id, hits.profile_ids)
@@ -110,7 +112,7 @@ async def upsert_record(
     row.updated_at = utcnow()
     session.add(row)
     await session.flush()
-    await repo.replace_keys(session, tenant_id, row.id, target, keys)
+    await repo.replace_keys(session, tenant_id, row.id, target, stored_keys)
     if record.stay is not None:
         await _upsert_stay(session, tenant_id, row, record)
 
@@ -199,11 +201,12 @@ async def refresh_profile(session: AsyncSession, tenant_id: str, profile_id: str
     await session.flush()
     records = await repo.records_of_profiles(session, tenant_id, [profile_id])
     (profile,) = await repo.get_profiles(session, tenant_id, [profile_id])
-    golden = golden_view([RecordView(r.data, r.updated_at) for r in records])
+    golden = golden_view(
+        [RecordView(r.source, r.data, r.normalised, r.updated_at) for r in records]
+    )
     profile.golden = golden
     profile.first_name = golden.get("first_name")
     profile.last_name = golden.get("last_name")
-    profile.last_name_key = name_key(profile.last_name)
     profile.email = golden.get("email")
     profile.phone = golden.get("phone")
     dob = golden.get("date_of_birth")

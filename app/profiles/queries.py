@@ -8,7 +8,6 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.models import MergeEvent, Profile, RecordKey, SourceRecord, Stay
-from app.profiles.golden import name_key
 
 
 async def profile(session: AsyncSession, tenant_id: str, profile_id: str) -> Profile | None:
@@ -76,20 +75,14 @@ async def record(
 
 
 async def search(
-    session: AsyncSession, tenant_id: str, keys: list[str], name: str | None, limit: int
+    session: AsyncSession, tenant_id: str, keys: list[str], limit: int
 ) -> Sequence[Profile]:
-    """Live profiles holding all `keys` and, if given, a matching name."""
+    """Live profiles holding every one of `keys`."""
     stmt = select(Profile).where(Profile.tenant_id == tenant_id, col(Profile.merged_into).is_(None))
     for key in keys:
         holders = select(RecordKey.profile_id).where(
             RecordKey.tenant_id == tenant_id, RecordKey.key == key
         )
         stmt = stmt.where(col(Profile.id).in_(holders))
-    if name:
-        parts = name.split()
-        family = name_key(parts[-1])
-        stmt = stmt.where(Profile.last_name_key == family)
-        if len(parts) > 1:
-            stmt = stmt.where(col(Profile.first_name).ilike(parts[0] + "%"))
     stmt = stmt.order_by(col(Profile.updated_at).desc()).limit(limit)
     return (await session.exec(stmt)).all()

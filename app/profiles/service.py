@@ -21,8 +21,7 @@ from app.profiles.schemas import (
     RecordRef,
     StayOut,
 )
-from app.resolution import normalise
-from connectors.base import GuestRecord
+from app.profiles.search import query_keys
 
 # Identifier keys worth showing; blocking keys and document hashes stay internal.
 _SHOWN_KEYS = ("email", "phone", "loyalty", "social")
@@ -116,13 +115,8 @@ async def search_profiles(
             "No search criteria",
             "give at least one of email, phone, name",
         )
-    probe = normalise(GuestRecord(source="search", source_record_id="q", email=email, phone=phone))
-    keys = []
-    if email:
-        keys.append(f"email:{probe.email or email.strip().casefold()}")
-    if phone:
-        keys.append(f"phone:{probe.phone or phone.strip()}")
-    profiles = await queries.search(session, tenant_id, keys, name, limit)
+    keys = query_keys(email, phone, name)
+    profiles = await queries.search(session, tenant_id, keys, limit)
     return [
         ProfileSummary(
             id=p.id,

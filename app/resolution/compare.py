@@ -52,7 +52,10 @@ def family_level(a: str | None, b: str | None, ta: tuple[str, ...], tb: tuple[st
         return "null"
     if a == b:
         return "exact"
-    if len(ta) + len(tb) > 2 and any(len(t) > 2 and t in tb for t in ta):
+    # "garcia" vs "garcia lopez": one form omits a part. "garcia perez" vs "garcia alvarez"
+    # differ in the second surname, which makes them different people.
+    short, long = (ta, tb) if len(ta) <= len(tb) else (tb, ta)
+    if short and len(short) < len(long) and all(len(t) > 2 and t in long for t in short):
         return "tokens"
     sim = _jw(a, b)
     if sim >= 0.92:
@@ -87,11 +90,12 @@ def _email_level(a: NormalisedRecord, b: NormalisedRecord) -> str:
         return "null"
     if a.email_role or b.email_role:
         return "null"
-    if a.email == b.email:
-        return "exact"
-    if Levenshtein.distance(a.email, b.email, score_cutoff=2) <= 1:
-        return "fuzzy"
     local = a.email_local
+    if a.email == b.email:
+        return "exact_named" if local and _name_derived(local, a) else "exact"
+    if Levenshtein.distance(a.email, b.email, score_cutoff=2) <= 1:
+        # jean.bertrand93@ and jean_bertrand93@ are two namesakes more often than one typo.
+        return "else" if local and _name_derived(local, a) else "fuzzy"
     # The same local part at another domain counts only when it is not just the name again
     # (namesakes all own some "pierre.martin@").
     if local and local == b.email_local and len(local) >= 5 and not _name_derived(local, a):
@@ -105,12 +109,14 @@ def _name_derived(local: str, n: NormalisedRecord) -> bool:
 
 def _phone_level(a: NormalisedRecord, b: NormalisedRecord) -> str:
     if a.phone and b.phone and a.phone == b.phone:
-        return "exact"
+        return "exact_fixed" if a.phone_fixed else "exact"
     na, nb = a.phone_nsn, b.phone_nsn
     if not na or not nb:
         return "null"
     if na == nb:
-        return "exact" if not (a.phone and b.phone) else "tail"
+        if a.phone and b.phone:
+            return "tail"
+        return "exact_fixed" if a.phone_fixed or b.phone_fixed else "exact"
     if len(na) >= 7 and na[-7:] == nb[-7:]:
         return "tail"
     return "fuzzy" if Levenshtein.distance(na, nb, score_cutoff=2) <= 1 else "else"
@@ -169,7 +175,8 @@ def compare(a: NormalisedRecord, b: NormalisedRecord) -> PairLevels:
     g_val, f_val = a.given_key, a.family_key
     if given not in ("exact", "nickname") and family != "exact":
         cross_g = given_level(a.given_key, b.family_key, a.given_groups, frozenset())
-        cross_f = family_level(a.family_key, b.given_key, a.family_tokens, ())
+        cross_f = family_level(a.family_key, b.given_key, a.family_tokens,
+                               tuple((b.given or "").split()))
         if cross_g in ("exact", "jw92") and cross_f in ("exact", "jw92", "tokens"):
             given, family, swapped = cross_g, cross_f, True
     dob = dob_level(a.date_of_birth, b.date_of_birth)
@@ -205,7 +212,7 @@ def compare(a: NormalisedRecord, b: NormalisedRecord) -> PairLevels:
 
 def _via_middle(a: NormalisedRecord, b: NormalisedRecord, level: str) -> str:
     # Only for an initial: "F. Juliana" is Juliana, but "Andreas Hans" is not his father Hans.
-    pairs = []
+    pairs: list[tuple[str | None, str | None]] = []
     if a.middle and a.given_key and len(a.given_key) == 1:
         pairs.append((a.middle.split()[0], b.given_key))
     if b.middle and b.given_key and len(b.given_key) == 1:

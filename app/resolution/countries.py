@@ -82,7 +82,7 @@ def _build() -> dict[str, str]:
         code, *names = line.split()
         table[code.lower()] = code
         for name in names:
-            table[name.replace("_", " ")] = code
+            table[name.lower().replace("_", " ")] = code
     # Codes that are not ISO alpha-2 but are common in the wild.
     table["uk"] = "GB"
     return table

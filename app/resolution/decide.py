@@ -18,6 +18,8 @@ _ID_FIELDS = {"email": "email", "phone": "phone", "loyalty": "loyalty", "documen
 # Personal identifiers: a link by score needs one of them to agree. Names plus an address are
 # not enough (a father and son of the same name share both), so those go to review at most.
 _CORROBORATING = ("dob", "email", "phone", "loyalty", "document", "social")
+_AGREEING = frozenset({"exact", "swap", "one_part", "tail", "local", "fuzzy"})
+_STRONG_BONUS = 1000.0  # ranks identifier-rule links above any score
 _SWAP_PENALTY = 1.0  # bits: given/family crosswise is usually data entry, but slightly less sure
 
 
@@ -88,8 +90,10 @@ def score_pair(
         total -= _SWAP_PENALTY
     rule = _strong_rule(incoming, other, levels)
     probability = _probability(total)
-    corroborated = any(
-        levels[c] in ("exact", "swap", "one_part", "tail", "local", "fuzzy") for c in _CORROBORATING
+    corroborated = any(levels[c] in _AGREEING for c in _CORROBORATING) or (
+        # A name-based address (maria.garcia@) is typed by namesakes and shared in families:
+        # it corroborates only while the phones do not say otherwise.
+        levels["email"] == "exact_named" and levels["phone"] in ("null", "shared")
     )
     if rule is None and not corroborated and probability > 0.5:
         rule = "uncorroborated"  # may be reviewed, never linked on score alone
@@ -115,7 +119,7 @@ def _strong_rule(a: NormalisedRecord, b: NormalisedRecord, levels: dict[str, str
     for comp in ("loyalty", "social", "document"):
         if levels[comp] == "exact":
             return comp
-    if levels["email"] == "exact" and (a.email_verified or b.email_verified):
+    if levels["email"] in ("exact", "exact_named") and a.email_verified and b.email_verified:
         return "verified-email"
     return None
 
@@ -188,7 +192,7 @@ def decide(
             unresolved_conflicts([(s.conflicts, s.agrees) for s in scored])
         )
         if not vetoed and (p_link >= thresholds.merge_probability or best.strong):
-            linkable.append((best.evidence.weight + (1000.0 if best.strong else 0.0), pid))
+            linkable.append((best.evidence.weight + (_STRONG_BONUS if best.strong else 0.0), pid))
         elif p >= thresholds.review_probability or best.strong:
             reviewable.append((best.evidence.weight, pid))
 
@@ -201,15 +205,29 @@ def decide(
         return Decision(action="new", evidence=ev, matcher_version=version, reason="no match")
 
     linkable.sort(reverse=True)
-    target = linkable[0][1]
+    target_score, target = linkable[0]
     merged = [target]
     held_back: list[str] = []
-    for _, pid in linkable[1:]:
-        # Merge another profile only if it fits every profile already in the cluster.
-        if all(_compatible(profiles[pid], profiles[m], sep) for m in merged):
+    for score, pid in linkable[1:]:
+        # Merge another profile only if it fits every profile already in the cluster, and only
+        # on clearly more evidence than a plain link: merging two profiles is the costlier error.
+        if score >= merge_margin_weight(thresholds) and all(
+            _compatible(profiles[pid], profiles[m], sep) for m in merged
+        ):
             merged.append(pid)
         else:
             held_back.append(pid)
+    conflicting = [p for p in held_back if not _compatible(profiles[p], profiles[target], sep)]
     review = tuple(held_back + [p for _, p in sorted(reviewable, reverse=True)])
+    if conflicting and target_score < _STRONG_BONUS:
+        # Matches two profiles that are different people (father and son): who is this?
+        return Decision(action="review", review_with=(target, *review), evidence=ev,
+                        matcher_version=version, reason="ambiguous between different guests")
     return Decision(action="link", profile_ids=tuple(merged), review_with=review, evidence=ev,
                     matcher_version=version, reason="match" if len(merged) == 1 else "cluster")
+
+
+def merge_margin_weight(thresholds: Thresholds) -> float:
+    """Match weight needed to merge a second profile: 4 bits over the merge threshold."""
+    p = min(thresholds.merge_probability, 1 - 1e-12)
+    return math.log2(p / (1 - p)) + 4.0

@@ -35,10 +35,14 @@ RELAY_DOMAINS = frozenset(
 )
 # Shared mailboxes of agencies and companies: they reach a desk, not a guest.
 ROLE_LOCALS = frozenset(
-    "info bookings booking reservations reservation reservas reserva travel travels contact "
-    "service services rejser biuro office admin sales kontakt hello mail team reception "
-    "frontdesk noreply no-reply events groups hotel hotels buchung buchungen reisen voyages "
-    "viajes agency agencia concierge support accounts accounting billing invoices".split()
+    {
+        "info", "bookings", "booking", "reservations", "reservation", "reservas", "reserva",
+        "travel", "travels", "contact", "service", "services", "rejser", "biuro", "office",
+        "admin", "sales", "kontakt", "hello", "mail", "team", "reception", "frontdesk",
+        "noreply", "no-reply", "events", "groups", "hotel", "hotels", "buchung", "buchungen",
+        "reisen", "voyages", "viajes", "agency", "agencia", "concierge", "support", "accounts",
+        "accounting", "billing", "invoices",
+    }
 )
 _GMAIL = frozenset({"gmail.com", "googlemail.com"})
 _EMAIL = re.compile(r"^[^@\s]+@[a-z0-9.-]+\.[a-z]{2,}$")
@@ -164,6 +168,9 @@ def normalise(record: GuestRecord) -> NormalisedRecord:
     if email is not None:
         kind = "relay" if record.email_masked or is_relay_domain(email) else "real"
     phone, nsn = normalise_phone(record.phone, regions)
+    fixed = phone is not None and phonenumbers.number_type(
+        phonenumbers.parse(phone)
+    ) == phonenumbers.PhoneNumberType.FIXED_LINE
     document = record.document
     postcode = _ALNUM.sub("", address.postcode.upper()) if address and address.postcode else None
     loyalty = _ALNUM.sub("", record.loyalty_number.upper()) if record.loyalty_number else None
@@ -193,7 +200,8 @@ def normalise(record: GuestRecord) -> NormalisedRecord:
         family_tokens=tuple(name.family.split()) if name.family else (),
         suffix=name.suffix,
         phone_nsn=nsn,
-        email_role=bool(email) and email.partition("@")[0] in ROLE_LOCALS,
+        phone_fixed=fixed,
+        email_role=email is not None and email.partition("@")[0] in ROLE_LOCALS,
         email_local=email.partition("@")[0] if email and kind == "real" else None,
         address=normalise_address(address.line1, address.line2) if address else None,
         document_kind=_document_kind(document.type, document.country) if document else None,

@@ -38,6 +38,7 @@ class NormalisedRecord:
     family_tokens: tuple[str, ...] = ()  # compound surnames: "garcia lopez" -> both tokens
     suffix: str | None = None  # generational suffix ("jr", "sr", "ii") kept to split father/son
     phone_nsn: str | None = None  # national significant digits, kept even if not valid
+    phone_fixed: bool = False  # a fixed line: households share it, so it is weaker evidence
     email_role: bool = False  # a shared role mailbox (info@, bookings@): not one person's
     email_local: str | None = None  # local part of a real email, for typo-tolerant compare
     address: str | None = None  # folded first address line, abbreviations unified

@@ -1,0 +1,198 @@
+"""Resolution-quality bench: guestid (via its CLI) and Splink on the same files, scored alike."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import re
+import shlex
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from importlib.metadata import version
+from pathlib import Path
+
+import febrl
+import hotel_generator
+import splink_baseline
+from score import Score, score_files
+
+ROOT = Path(__file__).resolve().parent.parent
+GUESTID = ROOT / ".venv" / "bin" / "guestid"
+DOC = ROOT / "docs" / "benchmarks.md"
+START, END = "<!-- bench/run_quality.py:start -->", "<!-- bench/run_quality.py:end -->"
+
+
+@dataclass
+class Row:
+    """Both engines on one data set."""
+
+    dataset: str
+    records: int
+    guestid: Score | None
+    guestid_seconds: float
+    guestid_error: str | None
+    splink: Score
+    splink_threshold: float
+    splink_seconds: float
+
+
+def build_datasets(work: Path, guests: int, seed: int, only: set[str] | None) -> dict[str, Path]:
+    """Write every data set as DIR/records.jsonl + DIR/truth.csv; {name: DIR}."""
+    out: dict[str, Path] = {}
+    for name, dataset, with_id in (
+        ("FEBRL3", "febrl3", True),
+        ("FEBRL3 --no-id", "febrl3", False),
+        ("FEBRL4", "febrl4", True),
+        ("FEBRL4 --no-id", "febrl4", False),
+    ):
+        if only is None or dataset in only:
+            out[name] = work / name.replace(" --", "_").replace("-", "_").lower()
+            febrl.convert(dataset, out[name], with_id=with_id)
+    if only is None or "hotel" in only:
+        name = f"hotel {guests // 1000}k guests (seed {seed})"
+        out[name] = work / "hotel"
+        records, _ = hotel_generator.generate(guests, seed)
+        hotel_generator.write(records, out[name])
+    return out
+
+
+def run_guestid(folder: Path) -> tuple[Score | None, float, str | None]:
+    """migrate → tenant create → import → export links on a fresh SQLite file; score it."""
+    db = folder / "guestid.sqlite"
+    db.unlink(missing_ok=True)
+    env = {**os.environ, "GUESTID_DATABASE_URL": f"sqlite+aiosqlite:///{db}"}
+    links = folder / "guestid_links.csv"
+    steps = [
+        ["migrate"],
+        ["tenant", "create", "bench"],
+        ["import", str(folder / "records.jsonl"), "--tenant", "bench"],
+        ["export", "links", "--tenant", "bench", "-o", str(links)],
+    ]
+    started = time.perf_counter()
+    for step in steps:
+        done = subprocess.run(
+            [str(GUESTID), *step], env=env, capture_output=True, text=True, check=False
+        )
+        if done.returncode != 0:
+            tail = (done.stderr or done.stdout).strip().splitlines()[-3:]
+            return None, time.perf_counter() - started, f"`guestid {step[0]}`: {' '.join(tail)}"
+    return score_files(links, folder / "truth.csv"), time.perf_counter() - started, None
+
+
+def machine() -> list[str]:
+    """Where the numbers come from."""
+    cpu = platform.processor() or "unknown"
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.exists():
+        found = re.search(r"model name\s*:\s*(.+)", cpuinfo.read_text())
+        cpu = found.group(1) if found else cpu
+    return [
+        f"- machine: `{' '.join(platform.uname())}`",
+        f"- CPU: {cpu}, {os.cpu_count()} cores; Python {platform.python_version()}",
+        f"- splink {version('splink')} (DuckDB {version('duckdb')}), "
+        f"guestid {version('guestid')}; SQLite database for guestid",
+    ]
+
+
+def _prf(s: Score | None) -> str:
+    return f"{s.precision:.4f} | {s.recall:.4f} | {s.f1:.4f}" if s else "— | — | —"
+
+
+def render(rows: list[Row], command: str, total: float) -> str:
+    """The markdown section this bench owns."""
+    lines = [
+        START,
+        "## Resolution quality (pairwise, against the truth)",
+        "",
+        f"Command: `{command}` — whole run {total / 60:.1f} min.",
+        "",
+        *machine(),
+        "",
+        "| data set | records | guestid P | R | F1 | Splink P | R | F1 | "
+        "F1 guestid / Splink | guestid time | Splink time |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for r in rows:
+        ratio = f"{r.guestid.f1 / r.splink.f1:.3f}" if r.guestid and r.splink.f1 else "—"
+        lines.append(
+            f"| {r.dataset} | {r.records} | {_prf(r.guestid)} | {_prf(r.splink)} | "
+            f"{ratio} | {r.guestid_seconds:.1f} s | {r.splink_seconds:.1f} s |"
+        )
+    errors = [f"- {r.dataset}: guestid failed — {r.guestid_error}" for r in rows if r.guestid_error]
+    lines += [
+        "",
+        *errors,
+        *([""] if errors else []),
+        "How it is measured: every record is a node; a pair of records is predicted when "
+        "both land in the same profile (guestid: `guestid export links`; Splink: connected "
+        "components of its pairwise predictions). Precision, recall and F1 are over pairs "
+        "(`bench/score.py`). guestid runs with its defaults through the CLI "
+        "(`migrate`, `tenant create`, `import`, `export links`) on a fresh SQLite file; its "
+        "time covers all four commands. Splink 5 (`bench/splink_baseline.py`) gets an "
+        "expert set-up: standardised names, phones (E.164), postcodes; Jaro-Winkler names "
+        "with term-frequency adjustments, date-of-birth levels, email, phone, address and "
+        "identifier comparisons; lambda from deterministic rules, u by random sampling, m by "
+        "EM over several blocking rules. Its clustering threshold is then chosen *with the "
+        "truth* (best F1 over "
+        f"{', '.join(str(t) for t in splink_baseline.THRESHOLDS)}), which no production "
+        "system can do: the Splink figures are an upper bound. Its time covers data "
+        "preparation, training, prediction and all the clusterings.",
+        END,
+    ]
+    return "\n".join(lines)
+
+
+def write_doc(section: str) -> None:
+    """Replace this bench's section of docs/benchmarks.md, leaving others untouched."""
+    DOC.parent.mkdir(parents=True, exist_ok=True)
+    text = DOC.read_text(encoding="utf-8") if DOC.exists() else "# Benchmarks\n"
+    if START in text and END in text:
+        head, rest = text.split(START, 1)
+        text = head + section + rest.split(END, 1)[1]
+    else:
+        text = text.rstrip("\n") + "\n\n" + section + "\n"
+    DOC.write_text(text, encoding="utf-8")
+
+
+def main(argv: list[str] | None = None) -> None:
+    """CLI: python bench/run_quality.py [--guests 10000] [--seed 7] [--only febrl3,hotel]."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--guests", type=int, default=10_000)
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--work", type=Path, help="keep the files here (default: a temp dir)")
+    parser.add_argument("--only", help="comma-separated subset of febrl3,febrl4,hotel")
+    parser.add_argument("--no-doc", action="store_true", help="print, do not write the doc")
+    args = parser.parse_args(argv)
+    command = shlex.join(
+        ["python", "bench/run_quality.py", *(sys.argv[1:] if argv is None else argv)]
+    )
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="guestid-bench-") as tmp:
+        work = args.work or Path(tmp)
+        only = set(args.only.split(",")) if args.only else None
+        rows = []
+        for name, folder in build_datasets(work, args.guests, args.seed, only).items():
+            print(f"{name}: guestid …", flush=True)
+            g_score, g_seconds, g_error = run_guestid(folder)
+            print(f"{name}: splink …", flush=True)
+            s = splink_baseline.run(
+                folder / "records.jsonl", folder / "truth.csv", folder / "splink_links.csv"
+            )
+            n = sum(1 for _ in (folder / "truth.csv").open()) - 1
+            rows.append(Row(name, n, g_score, g_seconds, g_error, s.best, s.threshold, s.seconds))
+            print(
+                f"  guestid {g_score.f1 if g_score else g_error}  splink {s.best.f1:.4f}",
+                flush=True,
+            )
+    section = render(rows, command, time.perf_counter() - started)
+    print(section)
+    if not args.no_doc:
+        write_doc(section)
+
+
+if __name__ == "__main__":
+    main()

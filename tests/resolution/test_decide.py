@@ -1,0 +1,220 @@
+"""Decisions on hotel cases: every trap stays apart, every recall case comes together."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from app.resolution import Candidate, Thresholds, decide, default_model
+from tests.resolution.builders import guest, resolve, together
+
+DE_HOME = {"line1": "Lindenstraße 12", "city": "Berlin", "postcode": "10115", "country": "DE"}
+US_HOME = {"line1": "12 Oak Street", "city": "Boston", "postcode": "02118", "country": "US"}
+
+
+def _stay(res: str) -> dict[str, Any]:
+    return {"reservation_id": res, "arrival": "2026-03-01", "departure": "2026-03-03"}
+
+
+# (case, first record, second record): the two records belong to different guests.
+TRAPS: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
+    ("couple sharing an email",
+     {"first_name": "Anna", "last_name": "Schmidt", "email": "schmidts@web.de",
+      "date_of_birth": "1980-03-01", "address": DE_HOME},
+     {"first_name": "Thomas", "last_name": "Schmidt", "email": "schmidts@web.de",
+      "date_of_birth": "1978-07-12", "address": DE_HOME}),
+    ("couple sharing a phone, no birth dates",
+     {"first_name": "Anna", "last_name": "Schmidt", "phone": "+49 30 1234567"},
+     {"first_name": "Thomas", "last_name": "Schmidt", "phone": "030 1234567",
+      "address": DE_HOME}),
+    ("father and son, Sr and Jr, same address and phone",
+     {"first_name": "Robert", "last_name": "Smith Sr.", "phone": "+1 617 555 0100",
+      "address": US_HOME, "date_of_birth": "1950-04-02"},
+     {"first_name": "Robert", "last_name": "Smith Jr.", "phone": "+1 617 555 0100",
+      "address": US_HOME, "date_of_birth": "1979-11-20"}),
+    ("parent and child, same name, address and email, different birth dates",
+     {"first_name": "Hans", "last_name": "Meier", "email": "meier.family@gmx.de",
+      "address": DE_HOME, "date_of_birth": "1955-06-01"},
+     {"first_name": "Hans", "last_name": "Meier", "email": "meier.family@gmx.de",
+      "address": DE_HOME, "date_of_birth": "1986-02-17"}),
+    ("parent and child, same name and address, nothing personal shared",
+     {"first_name": "Petra", "last_name": "Müller", "address": DE_HOME},
+     {"first_name": "Petra", "last_name": "Mueller", "address": DE_HOME,
+      "email": "petra77@gmx.de"}),
+    ("twins: same family name, birth date, address and phone",
+     {"first_name": "Anna", "last_name": "Krüger", "date_of_birth": "1990-09-14",
+      "phone": "+49 151 0767 7070", "address": DE_HOME},
+     {"first_name": "Lena", "last_name": "Krüger", "date_of_birth": "1990-09-14",
+      "phone": "+49 151 0767 7070", "address": DE_HOME}),
+    ("namesakes with a common name and nothing else",
+     {"first_name": "John", "last_name": "Smith", "address": {"country": "GB"}},
+     {"first_name": "John", "last_name": "Smith", "address": {"country": "GB", "city": "Leeds"}}),
+    ("namesakes in one city",
+     {"first_name": "Maria", "last_name": "Garcia", "address": {"city": "Madrid", "country": "ES"},
+      "phone": "+34 612 000 111"},
+     {"first_name": "Maria", "last_name": "Garcia", "address": {"city": "Madrid", "country": "ES"},
+      "phone": "+34 612 999 222"}),
+    ("one OTA alias on two bookings",
+     {"source": "booking", "first_name": "Marco", "last_name": "Rossi",
+      "email": "abc123@guest.booking.com", "stay": _stay("B-1")},
+     {"source": "booking", "first_name": "Marco", "last_name": "Rossi",
+      "email": "abc123@guest.booking.com", "stay": _stay("B-2")}),
+    ("agency mailbox and phone on two different guests",
+     {"first_name": "Antonio", "last_name": "Greco", "email": "rejser@nordicbiz.dk",
+      "phone": "+45 33 12 34 56"},
+     {"first_name": "Toni", "last_name": "Fernández", "email": "rejser@nordicbiz.dk",
+      "phone": "+45 33 12 34 56"}),
+    ("namesakes whose name-based emails collide",
+     {"first_name": "Sarah", "last_name": "Smith", "email": "ssmith@gmail.com",
+      "phone": "+44 7400 111222", "address": {"city": "Bristol", "country": "GB"}},
+     {"first_name": "Sarah", "last_name": "Smith", "email": "ssmith@gmail.com",
+      "phone": "+44 7400 333444", "date_of_birth": "1985-12-27"}),
+]
+
+
+@pytest.mark.parametrize(("case", "first", "second"), TRAPS, ids=[t[0] for t in TRAPS])
+def test_trap_stays_apart(case: str, first: dict[str, Any], second: dict[str, Any]) -> None:
+    a, b = guest(**first), guest(**second)
+    store, decisions = resolve(a, b)
+    assert not together(store, a, b), case
+    assert decisions[1].action in ("new", "review")
+
+
+# (case, first record, second record): the two records are the same guest.
+RECALL: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
+    ("nickname with the same email",
+     {"first_name": "Robert", "last_name": "Miller", "email": "rmiller77@yahoo.com"},
+     {"first_name": "Bob", "last_name": "Miller", "email": "RMiller77@yahoo.com"}),
+    ("umlaut transliteration with birth date",
+     {"first_name": "Jürgen", "last_name": "Müller", "date_of_birth": "1966-01-31",
+      "address": DE_HOME},
+     {"first_name": "Juergen", "last_name": "Mueller", "date_of_birth": "1966-01-31"}),
+    ("accents and phone formats",
+     {"first_name": "José", "last_name": "García", "phone": "+34 612 34 56 78",
+      "address": {"country": "ES"}},
+     {"first_name": "Jose", "last_name": "Garcia", "phone": "612345678",
+      "address": {"country": "Spain"}}),
+    ("given and family swapped",
+     {"first_name": "Wei", "last_name": "Zhang", "date_of_birth": "1988-02-24",
+      "phone": "+86 131 2862 8204"},
+     {"first_name": "Zhang", "last_name": "Wei", "date_of_birth": "1988-02-24"}),
+    ("typo in the family name",
+     {"first_name": "Katherine", "last_name": "Johnson", "date_of_birth": "1975-05-05",
+      "phone": "+1 617 555 0199"},
+     {"first_name": "Katherine", "last_name": "Jonhson", "date_of_birth": "1975-05-05"}),
+    ("initial with phone and birth date",
+     {"first_name": "John", "last_name": "Carter", "date_of_birth": "1970-10-10",
+      "phone": "+1 617 555 0142"},
+     {"first_name": "J.", "last_name": "Carter", "date_of_birth": "1970-10-10",
+      "phone": "(617) 555-0142", "address": {"country": "US"}}),
+    ("married name with the same birth date and email",
+     {"first_name": "Julia", "last_name": "Schulz", "date_of_birth": "1984-08-08",
+      "email": "julia.s84@gmx.de"},
+     {"first_name": "Julia", "last_name": "Becker", "date_of_birth": "1984-08-08",
+      "email": "julia.s84@gmx.de"}),
+    ("moved house, same phone and birth date",
+     {"first_name": "Oliver", "last_name": "Brown", "phone": "+44 7700 900123",
+      "date_of_birth": "1969-03-03", "address": {"line1": "1 High St", "city": "Leeds",
+                                                 "country": "GB"}},
+     {"first_name": "Oliver", "last_name": "Brown", "phone": "07700 900123",
+      "date_of_birth": "1969-03-03", "address": {"line1": "9 Mill Lane", "city": "York",
+                                                 "country": "GB"}}),
+    ("walk-in with name, phone and birth date",
+     {"first_name": "Keiko", "last_name": "Watanabe", "phone": "+81 90 1148 3438",
+      "date_of_birth": "1952-02-08", "email": "kwatanabe@gmail.com"},
+     {"source": "walkin", "first_name": "Keiko", "last_name": "Watanabe",
+      "phone": "090-1148-3438", "nationality": "JP", "date_of_birth": "1952-02-08"}),
+    ("work and personal email, same phone",
+     {"first_name": "Claire", "last_name": "Dubois", "email": "claire.dubois@orange.fr",
+      "phone": "+33 6 12 34 56 78"},
+     {"first_name": "Claire", "last_name": "Dubois", "email": "c.dubois@accenture.com",
+      "phone": "06 12 34 56 78", "address": {"country": "FR"}}),
+    ("Apple sign-in without a name the second time",
+     {"source": "widget", "first_name": "Lea", "last_name": "Weber",
+      "email": "x9@privaterelay.appleid.com", "social": {"provider": "apple", "subject": "001.a"}},
+     {"source": "widget", "email": "x9@privaterelay.appleid.com",
+      "social": {"provider": "apple", "subject": "001.a"}}),
+    ("OTA booking and the PMS copy of the same booking",
+     {"source": "booking", "first_name": "Lukasz", "last_name": "Wojcik",
+      "email": "cq3x46ia@guest.booking.com", "stay": _stay("2436723433")},
+     {"source": "opera", "first_name": "Lukasz", "last_name": "Wójcik",
+      "email": "cq3x46ia@guest.booking.com", "stay": _stay("2436723433")}),
+    ("loyalty number",
+     {"first_name": "Ana", "last_name": "Costa", "loyalty_number": "LY-123-456"},
+     {"first_name": "Ana", "last_name": "Costa", "loyalty_number": "ly123456",
+      "email": "ana.costa@uol.com.br"}),
+    ("passport",
+     {"first_name": "Jan", "last_name": "Nowak",
+      "document": {"type": "passport", "number": "ZS 123 456", "country": "PL"}},
+     {"first_name": "Jan", "last_name": "Nowak",
+      "document": {"type": "Passport", "number": "ZS123456"}}),
+    ("verified email on both sides",
+     {"source": "widget", "first_name": "Min", "last_name": "Wang", "email": "m.w.88@163.com",
+      "email_verified": True, "social": {"provider": "google", "subject": "1"}},
+     {"source": "widget", "first_name": "Min", "last_name": "Wang", "email": "m.w.88@163.com",
+      "email_verified": True, "social": {"provider": "facebook", "subject": "2"}}),
+]
+
+
+@pytest.mark.parametrize(("case", "first", "second"), RECALL, ids=[t[0] for t in RECALL])
+def test_recall_case_links(case: str, first: dict[str, Any], second: dict[str, Any]) -> None:
+    a, b = guest(**first), guest(**second)
+    store, decisions = resolve(a, b)
+    assert together(store, a, b), (case, decisions[1])
+    assert decisions[1].action == "link"
+    assert decisions[1].evidence and decisions[1].matcher_version
+
+
+def test_shared_identifier_on_many_profiles_stops_linking() -> None:
+    phone = "+49 89 54321000"
+    names = [("Anna", "Berg"), ("Bruno", "Koch"), ("Carla", "Wolf"), ("Dieter", "Roth"),
+             ("Eva", "Lang"), ("Felix", "Kraus"), ("Greta", "Haas"), ("Hugo", "Vogt"),
+             ("Ida", "Frank"), ("Jonas", "Brandt")]
+    people = [guest(first_name=g, last_name=f, phone=phone) for g, f in names]
+    # Shares only the agency phone with a profile that has her name: not enough once the
+    # number sits on ten profiles.
+    newcomer = guest(first_name="Anna", last_name="Berg", phone=phone)
+    store, _ = resolve(*people, newcomer)
+    assert len({store.profile_of[p.key] for p in [*people, newcomer]}) == 11
+
+
+def test_key_profile_count_over_cap_disables_an_identifier() -> None:
+    a = guest(first_name="Ana", last_name="Lopez", loyalty_number="LY1")
+    b = guest(first_name="Ana", last_name="Lopez", loyalty_number="LY1")
+    kwargs: dict[str, Any] = {"model": default_model(), "thresholds": Thresholds()}
+    linked = decide(b, [Candidate(a, "P1")], key_profile_counts={"loyalty:LY1": 1}, **kwargs)
+    shared = decide(b, [Candidate(a, "P1")], key_profile_counts={"loyalty:LY1": 30}, **kwargs)
+    assert linked.action == "link" and linked.evidence[0].rule == "loyalty"
+    assert shared.action != "link" and shared.evidence[0].levels["loyalty"] == "shared"
+
+
+def test_do_not_merge_rule_wins_over_a_strong_identifier() -> None:
+    a = guest(first_name="Ana", last_name="Lopez", loyalty_number="LY2")
+    b = guest(first_name="Ana", last_name="Lopez", loyalty_number="LY2")
+    decision = decide(b, [Candidate(a, "P1")], model=default_model(), thresholds=Thresholds(),
+                      key_profile_counts={}, separated=[frozenset((a.key, b.key))])
+    assert decision.action == "new"
+
+
+def test_a_weak_link_never_joins_two_different_people() -> None:
+    # Twins with a shared phone, each already a profile; then "A. Krüger" with that phone.
+    anna = guest(first_name="Anna", last_name="Krüger", date_of_birth="1990-09-14",
+                 phone="+49 151 0767 7070", email="anna.k@web.de")
+    andreas = guest(first_name="Andreas", last_name="Krüger", date_of_birth="1990-09-14",
+                    phone="+49 151 0767 7070", email="andreas.k@web.de")
+    initial = guest(first_name="A.", last_name="Krüger", phone="+49 151 0767 7070")
+    store, decisions = resolve(anna, andreas, initial)
+    assert not together(store, anna, andreas)
+    assert decisions[2].action == "review"
+
+
+def test_profile_with_a_typo_record_still_links() -> None:
+    # One record of the profile carries a typo'd birth date; the others agree with the newcomer.
+    base = {"first_name": "Emma", "last_name": "Louca", "phone": "+61 2 9876 5432",
+            "email": "emma.l@bigpond.com"}
+    a = guest(**base, date_of_birth="1959-03-08")
+    b = guest(**base, date_of_birth="1959-03-18")
+    c = guest(**{**base, "email": None}, date_of_birth="1959-03-08")
+    store, _ = resolve(a, b, c)
+    assert together(store, a, b) and together(store, a, c)

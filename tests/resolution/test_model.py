@@ -1,0 +1,93 @@
+"""The match model: weights, serialisation, EM training without labels, speed."""
+
+from __future__ import annotations
+
+import random
+import time
+from datetime import date, timedelta
+
+from app.resolution import (
+    Candidate,
+    MatchModel,
+    NormalisedRecord,
+    Thresholds,
+    decide,
+    default_model,
+    train,
+)
+from tests.resolution.builders import guest
+
+GIVEN = ["anna", "ben", "clara", "david", "emma", "felix", "greta", "hugo", "ida", "jonas",
+         "karl", "lena", "max", "nina", "oskar", "paula", "quirin", "rosa", "simon", "tina"]
+FAMILY = ["berg", "koch", "wolf", "roth", "lang", "kraus", "haas", "vogt", "frank", "brandt",
+          "keller", "huber", "lorenz", "otto", "peters", "simon", "fuchs", "beck", "jung", "horn",
+          "stein", "graf", "sommer", "winter", "engel", "busch", "kuhn", "pohl", "arndt", "seidel"]
+
+
+def test_default_weights_have_the_right_sign() -> None:
+    model = default_model()
+    for comparison, levels in model.weights.items():
+        assert levels[next(iter(levels))] > 0, comparison  # best level is evidence for
+        assert levels["else"] < 0, comparison  # disagreement is evidence against
+
+
+def test_tf_makes_common_names_count_less() -> None:
+    model = default_model()
+    assert model.weight("family", "exact", "smith") < model.weight("family", "exact", "quetsch")
+
+
+def test_json_round_trip() -> None:
+    model = default_model()
+    again = MatchModel.from_json(model.to_json())
+    assert again == model
+    assert again.weights == model.weights
+
+
+def _typo(value: str, rng: random.Random) -> str:
+    i = rng.randrange(len(value))
+    return value[:i] + rng.choice("aeiourst") + value[i + 1:]
+
+
+def _population(seed: int = 5) -> list[NormalisedRecord]:
+    rng = random.Random(seed)
+    records: list[NormalisedRecord] = []
+    for n in range(600):
+        given, family = rng.choice(GIVEN), rng.choice(FAMILY)
+        dob = date(1940, 1, 1) + timedelta(days=rng.randrange(20000))
+        phone = f"+49151{rng.randrange(10**7, 10**8)}"
+        copies = 2 if n % 2 == 0 else 1
+        for _ in range(copies):
+            noisy_given = _typo(given, rng) if rng.random() < 0.15 else given
+            records.append(guest(
+                first_name=noisy_given, last_name=family,
+                date_of_birth=dob.isoformat() if rng.random() < 0.85 else None,
+                phone=phone if rng.random() < 0.7 else None,
+                address={"city": rng.choice(["Berlin", "Köln", "Bonn"]), "country": "DE"},
+            ))
+    return records
+
+
+def test_em_recovers_sensible_parameters() -> None:
+    model = train(_population())
+    # Matches agree on birth date and phone far more often than non-matches do.
+    assert model.m["dob"]["exact"] > 0.7
+    assert model.u["dob"]["exact"] < 0.01
+    assert model.m["phone"]["exact"] > 0.8
+    assert model.u["given"]["exact"] > 0.02  # 20 given names: random pairs often share one
+    assert model.m["given"]["exact"] > model.u["given"]["exact"] * 5
+    assert 1e-5 < model.prior < 1e-2
+    assert model.tf_family  # term frequencies were counted
+
+
+def test_decide_is_fast() -> None:
+    records = _population(9)
+    incoming = records[0]
+    candidates = [Candidate(r, f"P{i % 10}") for i, r in enumerate(records[1:21])]
+    model, thresholds = default_model(), Thresholds()
+    decide(incoming, candidates, model=model, thresholds=thresholds, key_profile_counts={})
+    start = time.perf_counter()
+    runs = 200
+    for _ in range(runs):
+        decide(incoming, candidates, model=model, thresholds=thresholds, key_profile_counts={})
+    per_call = (time.perf_counter() - start) / runs
+    assert per_call < 0.001, per_call
