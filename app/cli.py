@@ -32,7 +32,9 @@ export_app = typer.Typer(help="Export data.", no_args_is_help=True)
 app.add_typer(tenant_app, name="tenant")
 app.add_typer(property_app, name="property")
 app.add_typer(client_app, name="client")
+model_app = typer.Typer(help="Match models.", no_args_is_help=True)
 app.add_typer(export_app, name="export")
+app.add_typer(model_app, name="model")
 console = Console(stderr=True)
 T = TypeVar("T")
 TenantOpt = Annotated[str, typer.Option("--tenant", "-t", help="Tenant slug or id.")]
@@ -183,13 +185,14 @@ def import_(
 ) -> None:
     """Import generic guest records (JSON Lines); a rerun resumes where it stopped."""
     from app.bulk.importer import import_file
-    from app.profiles.matching import default_matching
+    from app.matching.service import matching_for
 
     settings = get_settings()
 
     async def work(sessions: async_sessionmaker[AsyncSession]) -> object:
         async with transaction(sessions) as session:
             found = await tenancy.find_tenant(session, tenant)
+            matching = await matching_for(session, found.id)
         columns = (
             *Progress.get_default_columns()[:1],
             BarColumn(),
@@ -203,7 +206,7 @@ def import_(
                 tenant_id=found.id,
                 tenant_slug=found.slug,
                 sessions=sessions,
-                matching=default_matching(),
+                matching=matching,
                 secret_key=settings.secret_key,
                 batch_size=batch_size,
                 restart=restart,
@@ -256,6 +259,45 @@ def export_links(
 
     count = _run(work)
     console.print(f"{count} records exported")
+
+
+@model_app.command("train")
+def model_train(tenant: TenantOpt) -> None:
+    """Learn match weights from the tenant's own records (EM, no labels) and activate them."""
+    from app.matching.service import train_model
+
+    async def work(sessions: async_sessionmaker[AsyncSession]) -> tuple[str, int]:
+        async with transaction(sessions) as session:
+            found = await tenancy.find_tenant(session, tenant)
+            row = await train_model(session, found.id)
+            return row.version, row.trained_on
+
+    version, count = _run(work)
+    typer.echo(f"model {version} trained on {count} records and active")
+    console.print("run `guestid resolve --rebuild` to apply it to records already resolved")
+
+
+@app.command()
+def resolve(
+    tenant: TenantOpt,
+    rebuild: Annotated[bool, typer.Option("--rebuild", help="Re-resolve every record.")] = False,
+) -> None:
+    """Re-resolve every record of a tenant with the current model and rules."""
+    from app.matching.rebuild import rebuild as run_rebuild
+    from app.matching.service import matching_for
+
+    if not rebuild:
+        console.print("nothing to do: pass --rebuild")
+        raise typer.Exit(2)
+
+    async def work(sessions: async_sessionmaker[AsyncSession]) -> object:
+        async with transaction(sessions) as session:
+            found = await tenancy.find_tenant(session, tenant)
+            matching = await matching_for(session, found.id)
+            return await run_rebuild(session, found.id, matching, "rebuild")
+
+    report = _run(work)
+    typer.echo(" ".join(f"{k}={v}" for k, v in vars(report).items()))
 
 
 def main() -> None:

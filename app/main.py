@@ -17,8 +17,10 @@ from app.core.logging import configure_logging
 from app.core.middleware import RequestContext
 from app.core.migrate import upgrade_sqlite_on_start
 from app.core.redis import connect_redis
+from app.curation.router import router as curation_router
 from app.ingest.router import guest_record_schema
 from app.ingest.router import router as ingest_router
+from app.matching.router import router as matching_router
 from app.ops.router import router as ops_router
 from app.profiles.router import router as profiles_router
 from app.worker.runner import Worker
@@ -66,7 +68,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     install_error_handlers(app)
     app.add_middleware(RequestContext, max_body_bytes=settings.max_body_bytes)
-    for router in (ops_router, auth_router, ingest_router, profiles_router):
+    for router in (
+        ops_router,
+        auth_router,
+        ingest_router,
+        profiles_router,
+        curation_router,
+        matching_router,
+    ):
         app.include_router(router)
     _add_record_schema(app)
     return app

@@ -19,7 +19,7 @@ from score import Score, read_clusters, score_clusters
 from splink import DuckDBAPI, Linker, SettingsCreator, block_on
 from unidecode import unidecode
 
-THRESHOLDS = (0.05, 0.2, 0.5, 0.8, 0.9, 0.95, 0.99, 0.999)
+THRESHOLDS = (0.05, 0.2, 0.5, 0.8, 0.9, 0.95, 0.97, 0.98, 0.99, 0.999)
 _TITLES = {
     "mr",
     "mrs",
@@ -75,6 +75,20 @@ def _phone(raw: str | None, region: str | None) -> str | None:
         return digits or None
 
 
+# OTA aliases name one reservation, not a person: compared apart from real emails.
+RELAYS = (
+    "guest.booking.com",
+    "m.expediapartnercentral.com",
+    "agoda-messaging.com",
+    "guest.airbnb.com",
+    "guest.trip.com",
+)
+
+
+def _relay(rec: dict[str, Any]) -> bool:
+    return str(rec.get("email", "")).strip().lower().endswith(RELAYS)
+
+
 def prepare(records: list[dict[str, Any]]) -> pd.DataFrame:
     """One standardised row per (source, source_record_id); the newest version wins."""
     latest = {(r["source"], r["source_record_id"]): r for r in records}
@@ -92,7 +106,8 @@ def prepare(records: list[dict[str, Any]]) -> pd.DataFrame:
                 "surname": surname,
                 "name_concat": f"{first} {surname}" if first and surname else None,
                 "dob": rec.get("date_of_birth"),
-                "email": (rec.get("email") or "").strip().lower() or None,
+                "email": None if _relay(rec) else (rec.get("email") or "").strip().lower() or None,
+                "alias": (rec.get("email") or "").strip().lower() if _relay(rec) else None,
                 "phone": _phone(rec.get("phone"), region),
                 "postcode": re.sub(r"[^A-Z0-9]", "", str(address.get("postcode", "")).upper())
                 or None,
@@ -123,6 +138,7 @@ def _settings(df: pd.DataFrame) -> SettingsCreator:
         "address_line1": cl.JaroWinklerAtThresholds("address_line1", [0.95, 0.88]),
         "document": cl.DamerauLevenshteinAtThresholds("document", [1, 2]),
         "loyalty": cl.ExactMatch("loyalty"),
+        "alias": cl.ExactMatch("alias"),
         "social": cl.ExactMatch("social"),
     }
     comparisons += [c for col, c in optional.items() if col in have]
@@ -133,7 +149,11 @@ def _settings(df: pd.DataFrame) -> SettingsCreator:
         block_on("dob", "substr(postcode, 1, 2)"),
         "l.first_name = r.surname and l.surname = r.first_name",
     ]
-    rules += [block_on(c) for c in ("email", "phone", "document", "loyalty", "social") if c in have]
+    rules += [
+        block_on(c)
+        for c in ("email", "phone", "document", "loyalty", "social", "alias")
+        if c in have
+    ]
     rules += [block_on("postcode", "substr(surname, 1, 1)")] if "postcode" in have else []
     rules += [block_on("address_line1")] if "address_line1" in have else []
     return SettingsCreator(

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-23 12:28:16.798669
+Create Date: 2026-11-23 12:34:30.318036
 """
 
 from collections.abc import Sequence
@@ -107,6 +107,21 @@ def upgrade() -> None:
         batch_op.create_index('ix_jobs_ready', ['status', 'run_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_jobs_tenant_id'), ['tenant_id'], unique=False)
 
+    op.create_table('match_models',
+    sa.Column('id', sa.String(length=36), nullable=False),
+    sa.Column('tenant_id', sa.String(length=36), nullable=False),
+    sa.Column('version', sa.String(length=64), nullable=False),
+    sa.Column('params', sa.JSON(), nullable=False),
+    sa.Column('trained_on', sa.Integer(), nullable=False),
+    sa.Column('active', sa.Boolean(), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['tenant_id'], ['tenants.id'], name=op.f('fk_match_models_tenant_id_tenants'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_match_models')),
+    sa.UniqueConstraint('tenant_id', 'version', name=op.f('uq_match_models_tenant_id_version'))
+    )
+    with op.batch_alter_table('match_models', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_match_models_tenant_id'), ['tenant_id'], unique=False)
+
     op.create_table('merge_events',
     sa.Column('id', sa.String(length=36), nullable=False),
     sa.Column('tenant_id', sa.String(length=36), nullable=False),
@@ -122,6 +137,22 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_merge_events_merged_id'), ['merged_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_merge_events_survivor_id'), ['survivor_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_merge_events_tenant_id'), ['tenant_id'], unique=False)
+
+    op.create_table('must_link',
+    sa.Column('id', sa.String(length=36), nullable=False),
+    sa.Column('tenant_id', sa.String(length=36), nullable=False),
+    sa.Column('record_a', sa.String(length=150), nullable=False),
+    sa.Column('record_b', sa.String(length=150), nullable=False),
+    sa.Column('created_by', sa.String(length=100), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['tenant_id'], ['tenants.id'], name=op.f('fk_must_link_tenant_id_tenants'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_must_link')),
+    sa.UniqueConstraint('tenant_id', 'record_a', 'record_b', name=op.f('uq_must_link_tenant_id_record_a_record_b'))
+    )
+    with op.batch_alter_table('must_link', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_must_link_record_a'), ['record_a'], unique=False)
+        batch_op.create_index(batch_op.f('ix_must_link_record_b'), ['record_b'], unique=False)
+        batch_op.create_index(batch_op.f('ix_must_link_tenant_id'), ['tenant_id'], unique=False)
 
     op.create_table('profiles',
     sa.Column('id', sa.String(length=36), nullable=False),
@@ -298,12 +329,22 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_profiles_merged_into'))
 
     op.drop_table('profiles')
+    with op.batch_alter_table('must_link', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_must_link_tenant_id'))
+        batch_op.drop_index(batch_op.f('ix_must_link_record_b'))
+        batch_op.drop_index(batch_op.f('ix_must_link_record_a'))
+
+    op.drop_table('must_link')
     with op.batch_alter_table('merge_events', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_merge_events_tenant_id'))
         batch_op.drop_index(batch_op.f('ix_merge_events_survivor_id'))
         batch_op.drop_index(batch_op.f('ix_merge_events_merged_id'))
 
     op.drop_table('merge_events')
+    with op.batch_alter_table('match_models', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_match_models_tenant_id'))
+
+    op.drop_table('match_models')
     with op.batch_alter_table('jobs', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_jobs_tenant_id'))
         batch_op.drop_index('ix_jobs_ready')

@@ -75,3 +75,5 @@ def require_scope(scope: str) -> Callable[[AccessClaims], Coroutine[Any, Any, Ac
 RecordsWriter = Annotated[AccessClaims, Depends(require_scope("records:write"))]
 RecordsReader = Annotated[AccessClaims, Depends(require_scope("records:read"))]
 ProfilesReader = Annotated[AccessClaims, Depends(require_scope("profiles:read"))]
+ProfilesWriter = Annotated[AccessClaims, Depends(require_scope("profiles:write"))]
+Admin = Annotated[AccessClaims, Depends(require_scope("admin"))]

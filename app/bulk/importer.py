@@ -15,7 +15,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from app.core.db import transaction
 from app.ingest.service import ingest_records
 from app.ingest.validation import validate_record
-from app.profiles.matching import MatchingConfig
+from app.matching.service import MatchingConfig
 from connectors.base import GuestRecord
 
 

@@ -12,7 +12,7 @@ from app.core.errors import Problem
 from app.core.idempotency import remember, replay, scope_for
 from app.ingest.service import ingest_records, result_json, summary
 from app.ingest.validation import parse_body
-from app.profiles.matching import default_matching
+from app.matching.service import matching_for
 from connectors.base import GuestRecord
 
 router = APIRouter(prefix="/v1", tags=["records"])
@@ -77,7 +77,7 @@ async def post_records(
         session,
         client.tenant_id,
         parsed.records,
-        matching=default_matching(),
+        matching=await matching_for(session, client.tenant_id),
         secret_key=settings.secret_key,
         decided_by=f"client:{client.client_id}",
     )

@@ -11,8 +11,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.core.metrics import RECORDS_INGESTED, RESOLUTION_SECONDS
 from app.ingest.sanitise import sanitise
+from app.matching.service import MatchingConfig
 from app.profiles.linking import RecordResult, upsert_record
-from app.profiles.matching import MatchingConfig
 from connectors.base import GuestRecord
 
 

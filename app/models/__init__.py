@@ -1,7 +1,15 @@
 """Every table, imported so SQLModel.metadata knows them all."""
 
+from app.models.matching import MatchModelRow
 from app.models.ops import Event, IdempotencyKey, Job
-from app.models.profile import DoNotMerge, MatchDecision, MergeEvent, Profile, ReviewItem
+from app.models.profile import (
+    DoNotMerge,
+    MatchDecision,
+    MergeEvent,
+    MustLink,
+    Profile,
+    ReviewItem,
+)
 from app.models.record import RecordKey, SourceRecord, Stay
 from app.models.tenant import ApiClient, Property, Tenant
 
@@ -12,7 +20,9 @@ __all__ = [
     "IdempotencyKey",
     "Job",
     "MatchDecision",
+    "MatchModelRow",
     "MergeEvent",
+    "MustLink",
     "Profile",
     "Property",
     "RecordKey",

@@ -92,3 +92,17 @@ class DoNotMerge(SQLModel, table=True):
     record_b: str = Field(max_length=150, index=True)
     created_by: str = Field(max_length=100)
     created_at: datetime = created_field()
+
+
+class MustLink(SQLModel, table=True):
+    """Two records a person declared to be one guest; a rebuild keeps them together."""
+
+    __tablename__ = "must_link"
+    __table_args__ = (sa.UniqueConstraint("tenant_id", "record_a", "record_b"),)
+
+    id: str = id_field()
+    tenant_id: str = tenant_field()
+    record_a: str = Field(max_length=150, index=True)
+    record_b: str = Field(max_length=150, index=True)
+    created_by: str = Field(max_length=100)
+    created_at: datetime = created_field()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Mapping
 from datetime import date
 from functools import cache
 from typing import Any
@@ -35,7 +36,7 @@ def _field_kinds() -> dict[str, str]:
     return {f.name: str(f.type) for f in dataclasses.fields(NormalisedRecord)}
 
 
-def from_json(data: dict[str, Any]) -> NormalisedRecord:
+def from_json(data: Mapping[str, Any]) -> NormalisedRecord:
     """Rebuild a NormalisedRecord stored by to_json; unknown keys are ignored."""
     kinds = _field_kinds()
     values: dict[str, Any] = {}

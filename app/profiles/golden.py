@@ -67,6 +67,14 @@ def _display(record: RecordView, field: str) -> Any:
     return record.data[field]
 
 
+def _strength(
+    members: list[RecordView], field: str, trust: Callable[[RecordView], int]
+) -> tuple[bool, int, int, datetime]:
+    """Verified, then frequent, then trusted, then recent."""
+    verified = field == "email" and any(m.data.get("email_verified") for m in members)
+    return (verified, len(members), max(map(trust, members)), max(m.updated_at for m in members))
+
+
 GOLDEN_FIELDS = (
     "title",
     "first_name",
@@ -101,16 +109,7 @@ def golden_view(
         for record in holders:
             groups.setdefault(key(record), []).append(record)
 
-        def strength(members: list[RecordView]) -> tuple[bool, int, int, datetime]:
-            verified = field == "email" and any(m.data.get("email_verified") for m in members)
-            return (
-                verified,
-                len(members),
-                max(map(trust, members)),
-                max(m.updated_at for m in members),
-            )
-
-        best_group = max(groups.values(), key=strength)
+        best_group = max(groups.values(), key=lambda g: _strength(g, field, trust))
         shown = max(best_group, key=lambda r: (trust(r), r.updated_at))
         golden[field] = _display(shown, field)
     golden["vip"] = any(r.data.get("vip") for r in records)

@@ -10,17 +10,20 @@ from typing import Literal
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from app.matching.service import MatchingConfig
 from app.models import MatchDecision, MergeEvent, Profile, ReviewItem, SourceRecord, Stay
 from app.models.base import utcnow
 from app.models.ops import Event
 from app.profiles import repository as repo
 from app.profiles.codec import from_json, to_json
 from app.profiles.golden import RecordView, golden_view
-from app.profiles.matching import MatchingConfig
 from app.profiles.search import search_keys
 from app.resolution import blocking_keys, decide, normalise
 from app.resolution.types import Candidate, Decision
 from connectors.base import GuestRecord
+
+# Candidate profiles fetched per key: the same cap as the in-memory store the engine is tuned on.
+CANDIDATE_PROFILES_PER_KEY = 50
 
 Outcome = Literal["created", "linked", "review", "updated", "unchanged", "stale"]
 
@@ -68,7 +71,7 @@ async def upsert_record(
     keys = blocking_keys(norm)
     stored_keys = [*keys, *search_keys(norm)]
     await repo.lock_keys(session, tenant_id, keys)
-    hits = await repo.key_hits(session, tenant_id, keys, matching.thresholds.max_key_profiles + 1)
+    hits = await repo.key_hits(session, tenant_id, keys, CANDIDATE_PROFILES_PER_KEY)
     others = await repo.records_of_profiles(session, tenant_id, hits.profile_ids)
     candidates = [
         Candidate(record=from_json(r.normalised), profile_id=r.profile_id)
@@ -144,7 +147,7 @@ async def _apply(
         if current is not None and current not in wanted:
             # An updated record stays where it is; only a link that includes its profile merges.
             return current, (), "updated"
-        survivor = await _oldest(session, tenant_id, wanted)
+        survivor = await oldest_profile(session, tenant_id, wanted)
         return survivor, tuple(p for p in wanted if p != survivor), "linked"
     if current is not None:
         return current, (), "updated"
@@ -154,7 +157,7 @@ async def _apply(
     return profile.id, (), "review" if decision.action == "review" else "created"
 
 
-async def _oldest(session: AsyncSession, tenant_id: str, profile_ids: list[str]) -> str:
+async def oldest_profile(session: AsyncSession, tenant_id: str, profile_ids: list[str]) -> str:
     """The longest-standing profile keeps its id, so ids that clients hold stay valid."""
     profiles = await repo.get_profiles(session, tenant_id, profile_ids)
     return min(profiles, key=lambda p: (p.created_at, p.id)).id

@@ -142,3 +142,21 @@ async def get_stay(
         Stay.tenant_id == tenant_id, Stay.source == source, Stay.reservation_id == reservation_id
     )
     return (await session.exec(stmt)).first()
+
+
+async def move_records(
+    session: AsyncSession, tenant_id: str, record_ids: Collection[str], to_id: str
+) -> None:
+    """Re-point the given records, their keys and their stays to `to_id`."""
+    ids = list(record_ids)
+    await session.exec(
+        update(SourceRecord)
+        .where(col(SourceRecord.tenant_id) == tenant_id, col(SourceRecord.id).in_(ids))
+        .values(profile_id=to_id)
+    )
+    for table in (RecordKey, Stay):
+        await session.exec(
+            update(table)
+            .where(col(table.tenant_id) == tenant_id, col(table.record_id).in_(ids))
+            .values(profile_id=to_id)
+        )

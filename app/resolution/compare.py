@@ -37,13 +37,17 @@ def given_level(a: str | None, b: str | None, ga: frozenset[str], gb: frozenset[
         return "exact"
     if ga & gb or a in gb or b in ga:
         return "nickname"
+    if min(len(a), len(b)) <= 3:
+        # Jaro-Winkler flatters short names ("li"/"lei" are twins, not a typo); allow only a
+        # one-keystroke slip of the same length ("ned"/"nde", "zac"/"zqc") or a prefix.
+        if a.startswith(b) or b.startswith(a):
+            return "jw92"
+        same_len = len(a) == len(b)
+        return "jw80" if same_len and OSA.distance(a, b, score_cutoff=1) <= 1 else "else"
     sim = _jw(a, b)
     if sim >= 0.92 or a.startswith(b) or b.startswith(a):
         return "jw92"
-    if sim >= 0.8:
-        return "jw80"
-    # Short names defeat Jaro-Winkler: "ned"/"nde", "zac"/"zqc" are one keystroke apart.
-    return "jw80" if OSA.distance(a, b, score_cutoff=1) <= 1 else "else"
+    return "jw80" if sim >= 0.8 or OSA.distance(a, b, score_cutoff=1) <= 1 else "else"
 
 
 def family_level(a: str | None, b: str | None, ta: tuple[str, ...], tb: tuple[str, ...]) -> str:
@@ -175,8 +179,9 @@ def compare(a: NormalisedRecord, b: NormalisedRecord) -> PairLevels:
     g_val, f_val = a.given_key, a.family_key
     if given not in ("exact", "nickname") and family != "exact":
         cross_g = given_level(a.given_key, b.family_key, a.given_groups, frozenset())
-        cross_f = family_level(a.family_key, b.given_key, a.family_tokens,
-                               tuple((b.given or "").split()))
+        cross_f = family_level(
+            a.family_key, b.given_key, a.family_tokens, tuple((b.given or "").split())
+        )
         if cross_g in ("exact", "jw92") and cross_f in ("exact", "jw92", "tokens"):
             given, family, swapped = cross_g, cross_f, True
     dob = dob_level(a.date_of_birth, b.date_of_birth)
@@ -205,7 +210,7 @@ def compare(a: NormalisedRecord, b: NormalisedRecord) -> PairLevels:
         (agrees if a.suffix == b.suffix else conflicts).add("suffix")
     if given == "else" and not _middle_explains(a, b):
         conflicts.add("given")
-    elif given not in ("null", "else", "initial"):
+    elif given in ("exact", "nickname", "jw92"):
         agrees.add("given")
     return PairLevels(levels, swapped, g_val, f_val, frozenset(conflicts), frozenset(agrees))
 

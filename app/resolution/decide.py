@@ -13,8 +13,13 @@ from app.resolution.types import Candidate, Decision, NormalisedRecord, PairEvid
 
 ENGINE_VERSION = "e1"
 # Identifier comparisons and the blocking key each one comes from.
-_ID_FIELDS = {"email": "email", "phone": "phone", "loyalty": "loyalty", "document": "doc",
-              "social": "social"}
+_ID_FIELDS = {
+    "email": "email",
+    "phone": "phone",
+    "loyalty": "loyalty",
+    "document": "doc",
+    "social": "social",
+}
 # Personal identifiers: a link by score needs one of them to agree. Names plus an address are
 # not enough (a father and son of the same name share both), so those go to review at most.
 _CORROBORATING = ("dob", "email", "phone", "loyalty", "document", "social")
@@ -100,8 +105,13 @@ def score_pair(
     if rule in ("relay-same-booking", "loyalty", "social", "document", "verified-email"):
         probability = 1.0
     evidence = PairEvidence(
-        other=other.key, profile_id=cand.profile_id, weight=total, probability=probability,
-        fields=fields, levels=levels, rule=rule,
+        other=other.key,
+        profile_id=cand.profile_id,
+        weight=total,
+        probability=probability,
+        fields=fields,
+        levels=levels,
+        rule=rule,
     )
     strong = rule is not None and rule != "uncorroborated"
     return _Scored(evidence, pair.conflicts, pair.agrees, strong, corroborated)
@@ -110,8 +120,11 @@ def score_pair(
 def _strong_rule(a: NormalisedRecord, b: NormalisedRecord, levels: dict[str, str]) -> str | None:
     """The identifier rule that links this pair on its own, if any."""
     if (
-        a.email_kind == "relay" and b.email_kind == "relay" and a.email == b.email
-        and a.reservation is not None and b.reservation is not None
+        a.email_kind == "relay"
+        and b.email_kind == "relay"
+        and a.email == b.email
+        and a.reservation is not None
+        and b.reservation is not None
         # The PMS copy of an OTA booking carries the OTA's number under its own source name.
         and a.reservation.partition(":")[2] == b.reservation.partition(":")[2]
     ):
@@ -124,8 +137,9 @@ def _strong_rule(a: NormalisedRecord, b: NormalisedRecord, levels: dict[str, str
     return None
 
 
-def _separated(keys_a: Collection[str], keys_b: Collection[str],
-               separated: Collection[frozenset[str]]) -> bool:
+def _separated(
+    keys_a: Collection[str], keys_b: Collection[str], separated: Collection[frozenset[str]]
+) -> bool:
     return any(frozenset((x, y)) in separated for x in keys_a for y in keys_b)
 
 
@@ -144,8 +158,9 @@ def unresolved_conflicts(pairs: Sequence[tuple[frozenset[str], frozenset[str]]])
     return conflicts - agrees
 
 
-def _compatible(a: Sequence[Candidate], b: Sequence[Candidate],
-                separated: Collection[frozenset[str]]) -> bool:
+def _compatible(
+    a: Sequence[Candidate], b: Sequence[Candidate], separated: Collection[frozenset[str]]
+) -> bool:
     """Two profiles may be merged: no do-not-merge rule and no clearly different people."""
     if separated and _separated([c.record.key for c in a], [c.record.key for c in b], separated):
         return False
@@ -180,8 +195,9 @@ def decide(
     for pid, members in profiles.items():
         if sep and _separated([incoming.key], [c.record.key for c in members], sep):
             continue  # a person said these are different guests
-        scored = [score_pair(incoming, c, model, id_counts, thresholds.max_key_profiles)
-                  for c in members]
+        scored = [
+            score_pair(incoming, c, model, id_counts, thresholds.max_key_profiles) for c in members
+        ]
         evidence.extend(s.evidence for s in scored)
         best = max(scored, key=lambda s: (s.strong, s.evidence.probability, s.evidence.weight))
         p = best.evidence.probability
@@ -200,8 +216,13 @@ def decide(
     if not linkable:
         if reviewable:
             reviewable.sort(reverse=True)
-            return Decision(action="review", review_with=tuple(p for _, p in reviewable),
-                            evidence=ev, matcher_version=version, reason="uncertain or conflict")
+            return Decision(
+                action="review",
+                review_with=tuple(p for _, p in reviewable),
+                evidence=ev,
+                matcher_version=version,
+                reason="uncertain or conflict",
+            )
         return Decision(action="new", evidence=ev, matcher_version=version, reason="no match")
 
     linkable.sort(reverse=True)
@@ -221,10 +242,21 @@ def decide(
     review = tuple(held_back + [p for _, p in sorted(reviewable, reverse=True)])
     if conflicting and target_score < _STRONG_BONUS:
         # Matches two profiles that are different people (father and son): who is this?
-        return Decision(action="review", review_with=(target, *review), evidence=ev,
-                        matcher_version=version, reason="ambiguous between different guests")
-    return Decision(action="link", profile_ids=tuple(merged), review_with=review, evidence=ev,
-                    matcher_version=version, reason="match" if len(merged) == 1 else "cluster")
+        return Decision(
+            action="review",
+            review_with=(target, *review),
+            evidence=ev,
+            matcher_version=version,
+            reason="ambiguous between different guests",
+        )
+    return Decision(
+        action="link",
+        profile_ids=tuple(merged),
+        review_with=review,
+        evidence=ev,
+        matcher_version=version,
+        reason="match" if len(merged) == 1 else "cluster",
+    )
 
 
 def merge_margin_weight(thresholds: Thresholds) -> float:

@@ -62,11 +62,20 @@ class MemoryStore:
                 holders = self.index.setdefault(key, [])
                 if record.key not in holders:
                     holders.append(record.key)
-            return Decision(action="link", profile_ids=(self.profile_of[record.key],),
-                            reason="update of a known record")
+            return Decision(
+                action="link",
+                profile_ids=(self.profile_of[record.key],),
+                reason="update of a known record",
+            )
         cands, counts = self.candidates(keys, record.key)
-        decision = decide(record, cands, model=self.model, thresholds=self.thresholds,
-                          key_profile_counts=counts, separated=self.separated)
+        decision = decide(
+            record,
+            cands,
+            model=self.model,
+            thresholds=self.thresholds,
+            key_profile_counts=counts,
+            separated=self.separated,
+        )
         self.records[record.key] = record
         if decision.action == "link":
             target, *others = decision.profile_ids
@@ -100,12 +109,17 @@ def cluster_pairs(clusters: Iterable[Iterable[str]]) -> set[frozenset[str]]:
     return {frozenset(p) for c in clusters for p in itertools.combinations(sorted(c), 2)}
 
 
-def pairwise_scores(predicted: set[frozenset[str]], truth: set[frozenset[str]]
-                    ) -> dict[str, float]:
+def pairwise_scores(predicted: set[frozenset[str]], truth: set[frozenset[str]]) -> dict[str, float]:
     """Pairwise precision, recall and F1."""
     tp = len(predicted & truth)
     precision = tp / len(predicted) if predicted else 1.0
     recall = tp / len(truth) if truth else 1.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return {"precision": precision, "recall": recall, "f1": f1, "tp": tp,
-            "fp": len(predicted) - tp, "fn": len(truth) - tp}
+    return {
+        "precision": precision,
+        "recall": recall,
+        "f1": f1,
+        "tp": tp,
+        "fp": len(predicted) - tp,
+        "fn": len(truth) - tp,
+    }

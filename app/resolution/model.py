@@ -41,8 +41,14 @@ def _levels(values: dict[str, float], names: tuple[str, ...]) -> dict[str, float
 # generator. Disagreement m values are deliberately generous so that a changed email or a new
 # address does not veto a returning guest.
 _DEFAULT_M: dict[str, dict[str, float]] = {
-    "given": {"exact": 0.82, "nickname": 0.04, "jw92": 0.06, "jw80": 0.03, "initial": 0.02,
-              "else": 0.03},
+    "given": {
+        "exact": 0.82,
+        "nickname": 0.04,
+        "jw92": 0.06,
+        "jw80": 0.03,
+        "initial": 0.02,
+        "else": 0.03,
+    },
     "family": {"exact": 0.85, "tokens": 0.03, "jw92": 0.06, "jw80": 0.02, "else": 0.04},
     "dob": {"exact": 0.93, "swap": 0.01, "one_part": 0.04, "else": 0.02},
     "email": {"exact": 0.40, "exact_named": 0.40, "local": 0.04, "fuzzy": 0.03, "else": 0.13},
@@ -53,16 +59,19 @@ _DEFAULT_M: dict[str, dict[str, float]] = {
     "social": {"exact": 0.80, "else": 0.20},
 }
 _DEFAULT_U: dict[str, dict[str, float]] = {
-    "given": {"exact": 0.01, "nickname": 0.002, "jw92": 0.004, "jw80": 0.03, "initial": 0.002,
-              "else": 0.952},
+    "given": {
+        "exact": 0.01,
+        "nickname": 0.002,
+        "jw92": 0.004,
+        "jw80": 0.03,
+        "initial": 0.002,
+        "else": 0.952,
+    },
     "family": {"exact": 0.001, "tokens": 0.0003, "jw92": 0.002, "jw80": 0.02, "else": 0.9767},
     "dob": {"exact": 4e-5, "swap": 1e-5, "one_part": 0.004, "else": 0.99595},
-    "email": {"exact": 5e-6, "exact_named": 2e-4, "local": 5e-5, "fuzzy": 1e-4,
-              "else": 0.999645},
-    "phone": {"exact": 8e-6, "exact_fixed": 2e-4, "tail": 2e-5, "fuzzy": 2e-4,
-              "else": 0.999570},
-    "location": {"address": 2e-4, "postcode": 0.004, "city": 0.02, "country": 0.35,
-                 "else": 0.6258},
+    "email": {"exact": 5e-6, "exact_named": 2e-4, "local": 5e-5, "fuzzy": 1e-4, "else": 0.999645},
+    "phone": {"exact": 8e-6, "exact_fixed": 2e-4, "tail": 2e-5, "fuzzy": 2e-4, "else": 0.999570},
+    "location": {"address": 2e-4, "postcode": 0.004, "city": 0.02, "country": 0.35, "else": 0.6258},
     "loyalty": {"exact": 1e-6, "else": 0.999999},
     "document": {"exact": 1e-6, "else": 0.999999},
     "social": {"exact": 1e-6, "else": 0.999999},

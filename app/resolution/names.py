@@ -16,14 +16,52 @@ _SPACES = re.compile(r"\s+")
 
 HONORIFICS = frozenset(
     {
-        "mr", "mrs", "ms", "miss", "mx", "dr", "prof", "professor", "sir", "dame", "lord",
-        "lady", "rev", "herr", "frau", "fraulein", "sr", "sra", "srta", "mme", "mlle",
-        "monsieur", "madame", "mister", "missus", "doctor", "dott", "ing", "dipl", "mag",
+        "mr",
+        "mrs",
+        "ms",
+        "miss",
+        "mx",
+        "dr",
+        "prof",
+        "professor",
+        "sir",
+        "dame",
+        "lord",
+        "lady",
+        "rev",
+        "herr",
+        "frau",
+        "fraulein",
+        "sr",
+        "sra",
+        "srta",
+        "mme",
+        "mlle",
+        "monsieur",
+        "madame",
+        "mister",
+        "missus",
+        "doctor",
+        "dott",
+        "ing",
+        "dipl",
+        "mag",
         "master",
     }
 )
-_SUFFIXES = {"jr": "jr", "junior": "jr", "jnr": "jr", "sr": "sr", "senior": "sr", "snr": "sr",
-             "ii": "ii", "iii": "iii", "iv": "iv", "2nd": "ii", "3rd": "iii"}
+_SUFFIXES = {
+    "jr": "jr",
+    "junior": "jr",
+    "jnr": "jr",
+    "sr": "sr",
+    "senior": "sr",
+    "snr": "sr",
+    "ii": "ii",
+    "iii": "iii",
+    "iv": "iv",
+    "2nd": "ii",
+    "3rd": "iii",
+}
 _DROP_SUFFIXES = frozenset(["phd", "md", "esq", "mba", "dds", "cpa", "msc", "bsc"])
 
 

@@ -36,30 +36,105 @@ RELAY_DOMAINS = frozenset(
 # Shared mailboxes of agencies and companies: they reach a desk, not a guest.
 ROLE_LOCALS = frozenset(
     {
-        "info", "bookings", "booking", "reservations", "reservation", "reservas", "reserva",
-        "travel", "travels", "contact", "service", "services", "rejser", "biuro", "office",
-        "admin", "sales", "kontakt", "hello", "mail", "team", "reception", "frontdesk",
-        "noreply", "no-reply", "events", "groups", "hotel", "hotels", "buchung", "buchungen",
-        "reisen", "voyages", "viajes", "agency", "agencia", "concierge", "support", "accounts",
-        "accounting", "billing", "invoices",
+        "info",
+        "bookings",
+        "booking",
+        "reservations",
+        "reservation",
+        "reservas",
+        "reserva",
+        "travel",
+        "travels",
+        "contact",
+        "service",
+        "services",
+        "rejser",
+        "biuro",
+        "office",
+        "admin",
+        "sales",
+        "kontakt",
+        "hello",
+        "mail",
+        "team",
+        "reception",
+        "frontdesk",
+        "noreply",
+        "no-reply",
+        "events",
+        "groups",
+        "hotel",
+        "hotels",
+        "buchung",
+        "buchungen",
+        "reisen",
+        "voyages",
+        "viajes",
+        "agency",
+        "agencia",
+        "concierge",
+        "support",
+        "accounts",
+        "accounting",
+        "billing",
+        "invoices",
     }
 )
 _GMAIL = frozenset({"gmail.com", "googlemail.com"})
 _EMAIL = re.compile(r"^[^@\s]+@[a-z0-9.-]+\.[a-z]{2,}$")
 _DOC_TYPES = {
-    "passport": "passport", "pass": "passport", "reisepass": "passport", "pasaporte": "passport",
-    "passeport": "passport", "p": "passport", "id": "id", "id_card": "id", "idcard": "id",
-    "national_id": "id", "nationalid": "id", "identity_card": "id", "personalausweis": "id",
-    "dni": "id", "nie": "id", "cni": "id", "driving_licence": "licence",
-    "driver_license": "licence", "drivers_license": "licence", "driving_license": "licence",
-    "dl": "licence", "residence_permit": "residence", "visa": "visa",
+    "passport": "passport",
+    "pass": "passport",
+    "reisepass": "passport",
+    "pasaporte": "passport",
+    "passeport": "passport",
+    "p": "passport",
+    "id": "id",
+    "id_card": "id",
+    "idcard": "id",
+    "national_id": "id",
+    "nationalid": "id",
+    "identity_card": "id",
+    "personalausweis": "id",
+    "dni": "id",
+    "nie": "id",
+    "cni": "id",
+    "driving_licence": "licence",
+    "driver_license": "licence",
+    "drivers_license": "licence",
+    "driving_license": "licence",
+    "dl": "licence",
+    "residence_permit": "residence",
+    "visa": "visa",
 }
 _ADDRESS_WORDS = {
-    "street": "st", "str": "st", "strasse": "st", "road": "rd", "avenue": "ave", "av": "ave",
-    "drive": "dr", "lane": "ln", "court": "ct", "place": "pl", "crescent": "cres",
-    "boulevard": "blvd", "highway": "hwy", "terrace": "tce", "parade": "pde", "circuit": "cct",
-    "close": "cl", "square": "sq", "apartment": "apt", "unit": "u", "flat": "u",
-    "north": "n", "south": "s", "east": "e", "west": "w", "calle": "c", "rue": "r",
+    "street": "st",
+    "str": "st",
+    "strasse": "st",
+    "road": "rd",
+    "avenue": "ave",
+    "av": "ave",
+    "drive": "dr",
+    "lane": "ln",
+    "court": "ct",
+    "place": "pl",
+    "crescent": "cres",
+    "boulevard": "blvd",
+    "highway": "hwy",
+    "terrace": "tce",
+    "parade": "pde",
+    "circuit": "cct",
+    "close": "cl",
+    "square": "sq",
+    "apartment": "apt",
+    "unit": "u",
+    "flat": "u",
+    "north": "n",
+    "south": "s",
+    "east": "e",
+    "west": "w",
+    "calle": "c",
+    "rue": "r",
 }
 _ALNUM = re.compile(r"[^0-9A-Z]+")
 _WORDS = re.compile(r"[a-z0-9]+")
@@ -168,9 +243,11 @@ def normalise(record: GuestRecord) -> NormalisedRecord:
     if email is not None:
         kind = "relay" if record.email_masked or is_relay_domain(email) else "real"
     phone, nsn = normalise_phone(record.phone, regions)
-    fixed = phone is not None and phonenumbers.number_type(
-        phonenumbers.parse(phone)
-    ) == phonenumbers.PhoneNumberType.FIXED_LINE
+    fixed = (
+        phone is not None
+        and phonenumbers.number_type(phonenumbers.parse(phone))
+        == phonenumbers.PhoneNumberType.FIXED_LINE
+    )
     document = record.document
     postcode = _ALNUM.sub("", address.postcode.upper()) if address and address.postcode else None
     loyalty = _ALNUM.sub("", record.loyalty_number.upper()) if record.loyalty_number else None

@@ -23,6 +23,8 @@ TRAINING_RULES: dict[str, frozenset[str]] = {
     "phone": frozenset({"phone"}),
     "dobpc": frozenset({"dob", "postcode"}),
 }
+M_FLOOR = 0.002
+M_FLOOR_DISAGREE = 0.03
 _Vector = tuple[tuple[str, str], ...]
 
 
@@ -38,8 +40,9 @@ def _random_pairs(n: int, count: int, rng: random.Random) -> Iterator[tuple[int,
             yield i, j
 
 
-def estimate_u(records: Sequence[NormalisedRecord], base: MatchModel, *, pairs: int = 40_000,
-               seed: int = 7) -> dict[str, dict[str, float]]:
+def estimate_u(
+    records: Sequence[NormalisedRecord], base: MatchModel, *, pairs: int = 40_000, seed: int = 7
+) -> dict[str, dict[str, float]]:
     """u per level from random pairs; rare agreement levels keep the base estimate."""
     rng = random.Random(seed)  # noqa: S311 - sampling, not security
     counts: dict[str, Counter[str]] = {c: Counter() for c in LEVELS}
@@ -60,8 +63,9 @@ def estimate_u(records: Sequence[NormalisedRecord], base: MatchModel, *, pairs: 
     return u
 
 
-def _blocked_pairs(records: Sequence[NormalisedRecord], kind: str, *, max_block: int = 40,
-                   rng: random.Random) -> list[tuple[int, int]]:
+def _blocked_pairs(
+    records: Sequence[NormalisedRecord], kind: str, *, max_block: int = 40, rng: random.Random
+) -> list[tuple[int, int]]:
     blocks: dict[str, list[int]] = {}
     for idx, rec in enumerate(records):
         for key in blocking_keys(rec):
@@ -75,8 +79,13 @@ def _blocked_pairs(records: Sequence[NormalisedRecord], kind: str, *, max_block:
     return sorted(pairs)
 
 
-def _em(vectors: list[_Vector], m: dict[str, dict[str, float]], u: dict[str, dict[str, float]],
-        skip: frozenset[str], iterations: int = 25) -> tuple[dict[str, dict[str, float]], float]:
+def _em(
+    vectors: list[_Vector],
+    m: dict[str, dict[str, float]],
+    u: dict[str, dict[str, float]],
+    skip: frozenset[str],
+    iterations: int = 25,
+) -> tuple[dict[str, dict[str, float]], float]:
     """EM on m (u fixed) ignoring the rule's own comparisons; returns (m, λ within the block)."""
     lam = 0.3
     m = {c: dict(v) for c, v in m.items()}
@@ -103,14 +112,23 @@ def _em(vectors: list[_Vector], m: dict[str, dict[str, float]], u: dict[str, dic
     return m, lam
 
 
+def _floored(m: dict[str, float], disagree: str) -> dict[str, float]:
+    """No level is impossible for a match: EM on clean data drives some m to 0, which would
+    turn one moved guest (new country) into a veto of -20 bits."""
+    floored = {lv: max(v, M_FLOOR_DISAGREE if lv == disagree else M_FLOOR) for lv, v in m.items()}
+    total = sum(floored.values())
+    return {lv: v / total for lv, v in floored.items()}
+
+
 def _tf(values: list[str], keep: int = 5000) -> dict[str, float]:
     counts = Counter(values)
     total = max(len(values), 1)
     return {v: c / total for v, c in counts.most_common(keep) if c >= 2}
 
 
-def train(records: Sequence[NormalisedRecord], *, base: MatchModel | None = None,
-          seed: int = 7) -> MatchModel:
+def train(
+    records: Sequence[NormalisedRecord], *, base: MatchModel | None = None, seed: int = 7
+) -> MatchModel:
     """Estimate u from random pairs, m by EM per training blocking rule, λ and tf tables."""
     base = base or default_model()
     rng = random.Random(seed)  # noqa: S311 - sampling, not security
@@ -128,8 +146,12 @@ def train(records: Sequence[NormalisedRecord], *, base: MatchModel | None = None
             if comp not in skip:
                 sums[comp].update(m_rule[comp])
                 sessions[comp] += 1
-    m = {c: ({lv: sums[c][lv] / sessions[c] for lv in LEVELS[c]} if sessions[c]
-             else dict(base.m[c])) for c in LEVELS}
+    m = {
+        c: _floored({lv: sums[c][lv] / sessions[c] for lv in LEVELS[c]}, LEVELS[c][-1])
+        if sessions[c]
+        else dict(base.m[c])
+        for c in LEVELS
+    }
     # λ: expected matches among all blocked pairs over all possible pairs (a lower bound).
     n = len(records)
     prior = base.prior
@@ -140,8 +162,14 @@ def train(records: Sequence[NormalisedRecord], *, base: MatchModel | None = None
         prior = min(max(expected / max(n * (n - 1) / 2, 1.0), 1e-9), 0.01)
     tf_given = _tf([r.given_key for r in records if r.given_key])
     tf_family = _tf([r.family_key for r in records if r.family_key])
-    return MatchModel(m=m, u=u, prior=prior, tf_given=tf_given, tf_family=tf_family,
-                      version=f"fs-em-{len(records)}-{abs(hash(tuple(sorted(all_pairs)))) % 10**8}")
+    return MatchModel(
+        m=m,
+        u=u,
+        prior=prior,
+        tf_given=tf_given,
+        tf_family=tf_family,
+        version=f"fs-em-{len(records)}-{abs(hash(tuple(sorted(all_pairs)))) % 10**8}",
+    )
 
 
 def _match_probability(model: MatchModel, vector: _Vector) -> float:

@@ -36,8 +36,8 @@ FAMILY = ["Weber", "Rossi", "Novak", "Tanaka", "Okafor", "Lindqvist"]
 
 
 def record(n: int, **fields: object) -> str:
-    """A distinct guest per n (distinct names and verified emails)."""
-    given, family = GIVEN[n % len(GIVEN)], FAMILY[n % len(FAMILY)] + str(n // 10 or "")
+    """A distinct guest per n: namesakes recur, each with their own verified email."""
+    given, family = GIVEN[n % len(GIVEN)], FAMILY[n % len(FAMILY)]
     base = {
         "source": "pms",
         "source_record_id": f"R-{n}",
@@ -126,3 +126,23 @@ def test_unknown_tenant_is_a_clear_error(settings: Settings, tmp_path: Path) -> 
     done = run(settings, "import", str(path), "--tenant", "no-such-tenant", ok=False)
     assert done.returncode == 2
     assert "no-such-tenant does not exist" in done.stderr
+
+
+def test_model_train_and_rebuild(settings: Settings, slug: str, tmp_path: Path) -> None:
+    few = tmp_path / "few.jsonl"
+    few.write_text("".join(record(n) + "\n" for n in range(1, 6)))
+    run(settings, "import", str(few), "--tenant", slug)
+    too_few = run(settings, "model", "train", "--tenant", slug, ok=False)
+    assert too_few.returncode == 2
+    assert "at least 100" in too_few.stderr
+
+    many = tmp_path / "many.jsonl"
+    many.write_text("".join(record(n) + "\n" for n in range(6, 130)))
+    imported = run(settings, "import", str(many), "--tenant", slug)
+    assert "created=124 linked=0" in imported.stdout  # namesakes are different guests
+    trained = run(settings, "model", "train", "--tenant", slug)
+    assert "trained on 129 records and active" in trained.stdout
+    rebuilt = run(settings, "resolve", "--tenant", slug, "--rebuild")
+    fields = dict(pair.split("=") for pair in rebuilt.stdout.split())
+    assert fields["records"] == "129"
+    assert fields["profiles_after"] == "129"  # 129 different guests stay 129 guests

@@ -28,7 +28,7 @@ def test_febrl(data: str, ssn: bool, min_f1: float) -> None:
 def test_hotel_generator_precision() -> None:
     from tests.resolution.hotel import run
 
-    scores, store, _ = run(guests=800, seed=21)
-    assert scores["precision"] >= 0.99
-    assert scores["recall"] >= 0.6
+    scores, store, _ = run(guests=3000, seed=3)
+    assert scores["precision"] >= 0.995
+    assert scores["recall"] >= 0.65
     assert store.reviews  # uncertain cases are queued, not guessed

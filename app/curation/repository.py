@@ -1,0 +1,101 @@
+"""Queries of curation: decisions, reviews, do-not-merge rules. Every query filters by tenant."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+
+from sqlmodel import col, delete, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from app.models import DoNotMerge, MatchDecision, MustLink, ReviewItem, SourceRecord
+
+
+async def decisions_for(
+    session: AsyncSession, tenant_id: str, record_ids: Collection[str]
+) -> Sequence[MatchDecision]:
+    """Every decision about the given records, oldest first."""
+    stmt = (
+        select(MatchDecision)
+        .where(MatchDecision.tenant_id == tenant_id, col(MatchDecision.record_id).in_(record_ids))
+        .order_by(col(MatchDecision.created_at))
+    )
+    return (await session.exec(stmt)).all()
+
+
+async def rules_touching(
+    session: AsyncSession, tenant_id: str, record_keys: Collection[str]
+) -> Sequence[DoNotMerge]:
+    """Do-not-merge rules with either side among `record_keys`."""
+    keys = list(record_keys)
+    stmt = select(DoNotMerge).where(
+        DoNotMerge.tenant_id == tenant_id,
+        col(DoNotMerge.record_a).in_(keys) | col(DoNotMerge.record_b).in_(keys),
+    )
+    return (await session.exec(stmt)).all()
+
+
+async def add_rule(session: AsyncSession, tenant_id: str, a: str, b: str, created_by: str) -> bool:
+    """Store a do-not-merge rule once (pairs are kept in sorted order)."""
+    first, second = sorted((a, b))
+    exists = (
+        await session.exec(
+            select(DoNotMerge.id).where(
+                DoNotMerge.tenant_id == tenant_id,
+                DoNotMerge.record_a == first,
+                DoNotMerge.record_b == second,
+            )
+        )
+    ).first()
+    if exists is not None:
+        return False
+    session.add(
+        DoNotMerge(tenant_id=tenant_id, record_a=first, record_b=second, created_by=created_by)
+    )
+    return True
+
+
+async def reviews(
+    session: AsyncSession, tenant_id: str, status: str | None, limit: int
+) -> Sequence[ReviewItem]:
+    """Review items, newest first."""
+    stmt = select(ReviewItem).where(ReviewItem.tenant_id == tenant_id)
+    if status:
+        stmt = stmt.where(ReviewItem.status == status)
+    stmt = stmt.order_by(col(ReviewItem.created_at).desc()).limit(limit)
+    return (await session.exec(stmt)).all()
+
+
+async def review(session: AsyncSession, tenant_id: str, review_id: str) -> ReviewItem | None:
+    """One review item of the tenant."""
+    stmt = select(ReviewItem).where(ReviewItem.tenant_id == tenant_id, ReviewItem.id == review_id)
+    return (await session.exec(stmt)).first()
+
+
+async def record_by_id(
+    session: AsyncSession, tenant_id: str, record_id: str
+) -> SourceRecord | None:
+    """A record by its row id, within the tenant."""
+    stmt = select(SourceRecord).where(
+        SourceRecord.tenant_id == tenant_id, SourceRecord.id == record_id
+    )
+    return (await session.exec(stmt)).first()
+
+
+async def add_must_link(session: AsyncSession, tenant_id: str, a: str, b: str, by: str) -> None:
+    """Remember that a person joined these two records."""
+    first, second = sorted((a, b))
+    session.add(MustLink(tenant_id=tenant_id, record_a=first, record_b=second, created_by=by))
+
+
+async def drop_must_links(
+    session: AsyncSession, tenant_id: str, side_a: Collection[str], side_b: Collection[str]
+) -> None:
+    """Forget must-links between two groups of records (an unmerge overrides an old merge)."""
+    a, b = list(side_a), list(side_b)
+    await session.exec(
+        delete(MustLink).where(
+            col(MustLink.tenant_id) == tenant_id,
+            (col(MustLink.record_a).in_(a) & col(MustLink.record_b).in_(b))
+            | (col(MustLink.record_a).in_(b) & col(MustLink.record_b).in_(a)),
+        )
+    )

@@ -1,0 +1,113 @@
+"""Curation endpoints: explain, merge, unmerge, the review queue."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query
+
+from app.api.deps import ProfilesReader, ProfilesWriter, SessionDep
+from app.curation import repository as repo
+from app.curation import service
+from app.curation.schemas import (
+    Explanation,
+    MergeRequest,
+    MergeResult,
+    RecordId,
+    ReviewDecision,
+    ReviewList,
+    ReviewOut,
+    UnmergeRequest,
+    UnmergeResult,
+)
+from app.models import ReviewItem
+
+router = APIRouter(prefix="/v1", tags=["curation"])
+
+
+def _who(client_id: str) -> str:
+    return f"client:{client_id}"
+
+
+@router.get("/profiles/{profile_id}/explain", response_model=Explanation)
+async def explain(profile_id: str, session: SessionDep, client: ProfilesReader) -> Explanation:
+    """Why these records are one guest: per-record decisions with per-field weights."""
+    return await service.explain(session, client.tenant_id, profile_id)
+
+
+@router.post("/profiles/{profile_id}/merge", response_model=MergeResult)
+async def merge(
+    profile_id: str, body: MergeRequest, session: SessionDep, client: ProfilesWriter
+) -> MergeResult:
+    """Merge other profiles into this one (refused where a do-not-merge rule stands)."""
+    survivor, merged = await service.merge_profiles(
+        session, client.tenant_id, profile_id, body.profile_ids, _who(client.client_id)
+    )
+    return MergeResult(profile_id=survivor, merged_profile_ids=merged)
+
+
+@router.post("/profiles/{profile_id}/unmerge", response_model=UnmergeResult)
+async def unmerge(
+    profile_id: str, body: UnmergeRequest, session: SessionDep, client: ProfilesWriter
+) -> UnmergeResult:
+    """Split the listed records into a new profile; they will not be merged back."""
+    return await service.unmerge(
+        session, client.tenant_id, profile_id, body.records, _who(client.client_id)
+    )
+
+
+async def _review_out(session: SessionDep, tenant_id: str, item: ReviewItem) -> ReviewOut:
+    record = await repo.record_by_id(session, tenant_id, item.record_id)
+    assert record is not None
+    return ReviewOut(
+        id=item.id,
+        status=item.status,
+        record=RecordId(source=record.source, source_record_id=record.source_record_id),
+        profile_id=record.profile_id,
+        candidate_profile_ids=item.candidate_profile_ids,
+        reason=item.reason,
+        evidence=item.evidence,
+        created_at=item.created_at,
+        resolved_at=item.resolved_at,
+        resolved_by=item.resolved_by,
+    )
+
+
+@router.get("/reviews", response_model=ReviewList)
+async def list_reviews(
+    session: SessionDep,
+    client: ProfilesReader,
+    status: Annotated[Literal["open", "approved", "rejected"] | None, Query()] = "open",
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+) -> ReviewList:
+    """Possible matches waiting for a person to decide."""
+    items = await repo.reviews(session, client.tenant_id, status, limit)
+    return ReviewList(items=[await _review_out(session, client.tenant_id, i) for i in items])
+
+
+@router.post("/reviews/{review_id}/approve", response_model=ReviewOut)
+async def approve(
+    review_id: str,
+    session: SessionDep,
+    client: ProfilesWriter,
+    body: ReviewDecision | None = None,
+) -> ReviewOut:
+    """Same guest: merge the record's profile with the candidates."""
+    item = await service.resolve_review(
+        session, client.tenant_id, review_id, True, _who(client.client_id)
+    )
+    return await _review_out(session, client.tenant_id, item)
+
+
+@router.post("/reviews/{review_id}/reject", response_model=ReviewOut)
+async def reject(
+    review_id: str,
+    session: SessionDep,
+    client: ProfilesWriter,
+    body: ReviewDecision | None = None,
+) -> ReviewOut:
+    """Different guests: keep them apart, also against later evidence."""
+    item = await service.resolve_review(
+        session, client.tenant_id, review_id, False, _who(client.client_id)
+    )
+    return await _review_out(session, client.tenant_id, item)

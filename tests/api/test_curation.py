@@ -1,0 +1,204 @@
+"""Explain, merge, unmerge with do-not-merge rules, the review queue and thresholds."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+
+from tests.api.samples import anna
+from tests.conftest import MakeTenant, TenantClient
+
+
+async def _post(http: httpx.AsyncClient, tenant: TenantClient, body: Any) -> Any:
+    response = await http.post("/v1/records", json=body, headers=tenant.auth)
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def _widget(**overrides: Any) -> dict[str, Any]:
+    record = {"source": "widget", "source_record_id": "g-1", "first_name": "Anna",
+              "last_name": "Mueller", "email": "anna@example.com", "email_verified": True,
+              "social": {"provider": "google", "subject": "1093"}}
+    record.update(overrides)
+    return record
+
+
+async def test_explain_shows_each_link_with_its_weights(
+    http: httpx.AsyncClient, tenant: TenantClient
+) -> None:
+    first = await _post(http, tenant, anna())
+    second = await _post(http, tenant, _widget())
+    assert second["profile_id"] == first["profile_id"]
+    explained = (await http.get(f"/v1/profiles/{first['profile_id']}/explain",
+                                headers=tenant.auth)).json()
+    by_source = {r["source"]: r for r in explained["records"]}
+    link = by_source["widget"]["decisions"][-1]
+    assert link["action"] == "link"
+    assert link["matcher_version"]
+    assert link["decided_by"] == f"client:{tenant.client_id}"
+    evidence = link["evidence"][0]
+    assert evidence["other"] == "pms:R-1001"
+    assert evidence["fields"]["email"] > 0
+    assert by_source["pms"]["decisions"][-1]["action"] == "new"
+
+
+async def test_unmerge_splits_and_later_evidence_does_not_rejoin(
+    http: httpx.AsyncClient, tenant: TenantClient
+) -> None:
+    pid = (await _post(http, tenant, anna()))["profile_id"]
+    await _post(http, tenant, _widget())
+    response = await http.post(
+        f"/v1/profiles/{pid}/unmerge",
+        json={"records": [{"source": "widget", "source_record_id": "g-1"}]},
+        headers=tenant.auth,
+    )
+    assert response.status_code == 200, response.text
+    split = response.json()
+    assert split["profile_id"] == pid
+    assert split["do_not_merge_rules"] == 1
+    assert (await http.get("/v1/records/widget/g-1", headers=tenant.auth)).json()[
+        "profile_id"] == split["split_profile_id"]
+
+    # A replay with new data, and a new record carrying both identifiers, keep them apart.
+    await _post(http, tenant, _widget(phone="+49 30 1234567"))
+    bridge = await _post(http, tenant, _widget(source_record_id="g-2", loyalty_number="LY12345678"))
+    assert bridge["profile_id"] in (pid, split["split_profile_id"])
+    assert not bridge.get("merged_profile_ids")
+    remaining = (await http.get(f"/v1/profiles/{pid}", headers=tenant.auth)).json()
+    assert "widget:g-1" not in {f"{r['source']}:{r['source_record_id']}" for r in
+                                remaining["records"]}
+
+    refused = await http.post(f"/v1/profiles/{pid}/merge",
+                              json={"profile_ids": [split["split_profile_id"]]},
+                              headers=tenant.auth)
+    assert refused.status_code == 409
+    assert refused.json()["type"].endswith("/do-not-merge")
+
+
+async def test_unmerge_refuses_foreign_records_and_emptying_a_profile(
+    http: httpx.AsyncClient, tenant: TenantClient
+) -> None:
+    pid = (await _post(http, tenant, anna()))["profile_id"]
+    foreign = await http.post(f"/v1/profiles/{pid}/unmerge",
+                              json={"records": [{"source": "pms", "source_record_id": "nope"}]},
+                              headers=tenant.auth)
+    assert foreign.status_code == 422
+    everything = await http.post(
+        f"/v1/profiles/{pid}/unmerge",
+        json={"records": [{"source": "pms", "source_record_id": "R-1001"}]},
+        headers=tenant.auth,
+    )
+    assert everything.status_code == 422
+    assert everything.json()["type"].endswith("/nothing-left")
+
+
+async def test_manual_merge_forwards_the_old_id(
+    http: httpx.AsyncClient, tenant: TenantClient
+) -> None:
+    a = (await _post(http, tenant, anna()))["profile_id"]
+    b = (await _post(http, tenant, {"source": "walkin", "source_record_id": "W-1",
+                                    "first_name": "A.", "last_name": "Mller"}))["profile_id"]
+    assert a != b
+    merged = await http.post(f"/v1/profiles/{a}/merge", json={"profile_ids": [b]},
+                             headers=tenant.auth)
+    assert merged.status_code == 200
+    assert merged.json() == {"profile_id": a, "merged_profile_ids": [b]}
+    assert (await http.get(f"/v1/profiles/{b}", headers=tenant.auth)).json()["id"] == a
+    explained = (await http.get(f"/v1/profiles/{a}/explain", headers=tenant.auth)).json()
+    assert explained["merges"][0]["merged_id"] == b
+    assert explained["merges"][0]["decided_by"] == f"client:{tenant.client_id}"
+
+
+def _partner(**overrides: Any) -> dict[str, Any]:
+    """A different person sharing the household inbox of `_holder`."""
+    record = {"source": "pms", "source_record_id": "R-2", "first_name": "Peter",
+              "last_name": "Weber", "email": "webers@example.com", "email_verified": True,
+              "date_of_birth": "1979-07-02"}
+    record.update(overrides)
+    return record
+
+
+def _holder() -> dict[str, Any]:
+    return {"source": "pms", "source_record_id": "R-1", "first_name": "Maria",
+            "last_name": "Weber", "email": "webers@example.com", "email_verified": True,
+            "date_of_birth": "1983-11-20"}
+
+
+async def test_shared_inbox_goes_to_review_and_reject_keeps_them_apart(
+    http: httpx.AsyncClient, tenant: TenantClient
+) -> None:
+    maria = await _post(http, tenant, _holder())
+    peter = await _post(http, tenant, _partner())
+    assert peter["outcome"] == "review"
+    assert peter["profile_id"] != maria["profile_id"]
+    queue = (await http.get("/v1/reviews", headers=tenant.auth)).json()["items"]
+    assert len(queue) == 1
+    item = queue[0]
+    assert item["record"] == {"source": "pms", "source_record_id": "R-2"}
+    assert item["candidate_profile_ids"] == [maria["profile_id"]]
+
+    rejected = await http.post(f"/v1/reviews/{item['id']}/reject", headers=tenant.auth)
+    assert rejected.status_code == 200
+    assert rejected.json()["status"] == "rejected"
+    again = await http.post(f"/v1/reviews/{item['id']}/approve", headers=tenant.auth)
+    assert again.status_code == 409
+    assert (await http.get("/v1/reviews", headers=tenant.auth)).json()["items"] == []
+    merge = await http.post(f"/v1/profiles/{maria['profile_id']}/merge",
+                            json={"profile_ids": [peter["profile_id"]]}, headers=tenant.auth)
+    assert merge.status_code == 409
+
+
+async def test_review_approval_merges(http: httpx.AsyncClient, tenant: TenantClient) -> None:
+    maria = await _post(http, tenant, _holder())
+    peter = await _post(http, tenant, _partner())
+    (item,) = (await http.get("/v1/reviews", headers=tenant.auth)).json()["items"]
+    approved = await http.post(f"/v1/reviews/{item['id']}/approve", headers=tenant.auth)
+    assert approved.status_code == 200
+    assert approved.json()["status"] == "approved"
+    profile = (await http.get(f"/v1/profiles/{peter['profile_id']}", headers=tenant.auth)).json()
+    assert profile["id"] == maria["profile_id"]
+    assert len(profile["records"]) == 2
+
+
+async def test_reviews_of_another_tenant_are_invisible(
+    http: httpx.AsyncClient, make_tenant: MakeTenant
+) -> None:
+    a, b = await make_tenant(), await make_tenant()
+    await _post(http, a, _holder())
+    await _post(http, a, _partner())
+    (item,) = (await http.get("/v1/reviews", headers=a.auth)).json()["items"]
+    assert (await http.get("/v1/reviews", headers=b.auth)).json()["items"] == []
+    assert (await http.post(f"/v1/reviews/{item['id']}/approve",
+                            headers=b.auth)).status_code == 404
+    pid = item["profile_id"]
+    for path in (f"/v1/profiles/{pid}/explain",):
+        assert (await http.get(path, headers=b.auth)).status_code == 404
+    for path, body in ((f"/v1/profiles/{pid}/merge", {"profile_ids": [pid]}),
+                       (f"/v1/profiles/{pid}/unmerge",
+                        {"records": [{"source": "pms", "source_record_id": "R-2"}]})):
+        assert (await http.post(path, json=body, headers=b.auth)).status_code == 404
+
+
+async def test_matching_thresholds(http: httpx.AsyncClient, make_tenant: MakeTenant) -> None:
+    admin = await make_tenant(scopes=("admin",))
+    reader = await make_tenant()
+    current = (await http.get("/v1/settings/matching", headers=admin.auth)).json()
+    assert current["merge_probability"] > current["review_probability"]
+    assert current["model_version"]
+    wanted = {"merge_probability": 0.995, "review_probability": 0.9, "max_key_profiles": 5}
+    put = await http.put("/v1/settings/matching", json=wanted, headers=admin.auth)
+    assert put.status_code == 200
+    assert (await http.get("/v1/settings/matching", headers=admin.auth)).json() | wanted == \
+        put.json()
+    inverted = {**wanted, "review_probability": 0.999}
+    bad = await http.put("/v1/settings/matching", json=inverted, headers=admin.auth)
+    assert bad.status_code == 422
+    assert bad.json()["type"].endswith("/invalid-thresholds")
+    unknown = await http.put("/v1/settings/matching", json={**wanted, "x": 1}, headers=admin.auth)
+    assert unknown.status_code == 422
+    denied = await http.put("/v1/settings/matching", json=wanted, headers=reader.auth)
+    assert denied.status_code == 403
+    # The other tenant still has the defaults.
+    assert (await http.get("/v1/settings/matching", headers=reader.auth)).json()[
+        "merge_probability"] == current["merge_probability"]
