@@ -22,7 +22,7 @@ from app.models.base import utcnow
 from app.models.ops import Event
 from app.profiles import queries
 from app.profiles import repository as profiles_repo
-from app.profiles.linking import merge_into, oldest_profile, refresh_profile
+from app.profiles.merging import merge_into, oldest_profile, refresh_profile
 from app.profiles.service import resolve_profile
 
 

@@ -12,7 +12,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from app.core.metrics import RECORDS_INGESTED, RESOLUTION_SECONDS
 from app.ingest.sanitise import sanitise
 from app.matching.service import MatchingConfig
-from app.profiles.linking import RecordResult, upsert_record
+from app.profiles.linking import RecordResult, ingest_batch
 from connectors.base import GuestRecord
 
 
@@ -26,14 +26,11 @@ async def ingest_records(
     decided_by: str,
 ) -> list[RecordResult]:
     """Store and resolve each record in order; the caller commits once."""
-    results = []
-    for record in records:
-        started = time.perf_counter()
-        result = await upsert_record(
-            session, tenant_id, sanitise(record, secret_key), matching, decided_by
-        )
-        RESOLUTION_SECONDS.observe(time.perf_counter() - started)
-        results.append(result)
+    started = time.perf_counter()
+    clean = [sanitise(record, secret_key) for record in records]
+    results = await ingest_batch(session, tenant_id, clean, matching, decided_by)
+    if results:
+        RESOLUTION_SECONDS.observe((time.perf_counter() - started) / len(results))
     for result in results:
         RECORDS_INGESTED.labels(result.outcome).inc()
     return results

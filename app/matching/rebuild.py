@@ -14,7 +14,7 @@ from app.models.base import utcnow
 from app.models.ops import Event
 from app.profiles import repository as repo
 from app.profiles.codec import from_json
-from app.profiles.linking import refresh_profile
+from app.profiles.merging import refresh_profile
 from app.resolution.memory import MemoryStore
 
 

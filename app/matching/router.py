@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
-
 from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -29,11 +27,16 @@ class MatchingSettingsOut(MatchingSettings):
     model_version: str
 
 
+def _out(thresholds: object, version: str) -> MatchingSettingsOut:
+    shown = {name: getattr(thresholds, name) for name in MatchingSettings.model_fields}
+    return MatchingSettingsOut(**shown, model_version=version)
+
+
 @router.get("/matching", response_model=MatchingSettingsOut)
 async def get_matching(session: SessionDep, client: ProfilesReader) -> MatchingSettingsOut:
     """The thresholds in force and the version of the active match model."""
     config = await service.matching_for(session, client.tenant_id)
-    return MatchingSettingsOut(**asdict(config.thresholds), model_version=config.model.version)
+    return _out(config.thresholds, config.model.version)
 
 
 @router.put("/matching", response_model=MatchingSettingsOut)
@@ -46,4 +49,4 @@ async def put_matching(
     thresholds = service.validate_thresholds(body.model_dump())
     await service.set_thresholds(session, client.tenant_id, thresholds)
     config = await service.matching_for(session, client.tenant_id)
-    return MatchingSettingsOut(**asdict(thresholds), model_version=config.model.version)
+    return _out(thresholds, config.model.version)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -35,7 +35,7 @@ def default_matching() -> MatchingConfig:
 
 def thresholds_of(tenant: Tenant) -> Thresholds:
     """The tenant's thresholds, defaults where it set none."""
-    return Thresholds(**(tenant.matching or {}))
+    return replace(Thresholds(), **(tenant.matching or {}))
 
 
 async def matching_for(session: AsyncSession, tenant_id: str) -> MatchingConfig:
@@ -59,7 +59,7 @@ async def matching_for(session: AsyncSession, tenant_id: str) -> MatchingConfig:
 
 def validate_thresholds(values: dict[str, Any]) -> Thresholds:
     """Thresholds from user input, refusing bands that make no sense."""
-    thresholds = Thresholds(**values)
+    thresholds = replace(Thresholds(), **values)
     if not 0.5 <= thresholds.review_probability <= thresholds.merge_probability < 1.0:
         raise Problem(
             422,
@@ -81,7 +81,11 @@ async def set_thresholds(session: AsyncSession, tenant_id: str, values: Threshol
     """Store the tenant's thresholds."""
     tenant = await session.get(Tenant, tenant_id)
     assert tenant is not None
-    tenant.matching = asdict(values)
+    tenant.matching = {
+        "merge_probability": values.merge_probability,
+        "review_probability": values.review_probability,
+        "max_key_profiles": values.max_key_profiles,
+    }
     session.add(tenant)
     return values
 

@@ -1,0 +1,123 @@
+"""Set-at-a-time queries of the ingest batch: few round trips, whatever the batch size."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from typing import Any
+
+from sqlalchemy import bindparam, insert, tuple_, update
+from sqlmodel import col, delete, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from app.models import (
+    Profile,
+    RecordKey,
+    SourceRecord,
+    Stay,
+)
+
+_CHUNK = 500  # bound the number of bind parameters per statement
+
+
+def _chunks(items: Sequence[Any]) -> list[Sequence[Any]]:
+    return [items[i : i + _CHUNK] for i in range(0, len(items), _CHUNK)]
+
+
+async def records_by_source_ids(
+    session: AsyncSession, tenant_id: str, idents: Collection[tuple[str, str]]
+) -> Sequence[SourceRecord]:
+    """Stored records for (source, source_record_id) pairs."""
+    found: list[SourceRecord] = []
+    for chunk in _chunks(list(idents)):
+        stmt = select(SourceRecord).where(
+            SourceRecord.tenant_id == tenant_id,
+            tuple_(col(SourceRecord.source), col(SourceRecord.source_record_id)).in_(chunk),
+        )
+        found.extend((await session.exec(stmt)).all())
+    return found
+
+
+async def profile_ages(
+    session: AsyncSession, tenant_id: str, profile_ids: Collection[str]
+) -> dict[str, Any]:
+    """Creation time of each profile."""
+    ages: dict[str, Any] = {}
+    for chunk in _chunks(list(profile_ids)):
+        stmt = select(Profile.id, Profile.created_at).where(
+            Profile.tenant_id == tenant_id, col(Profile.id).in_(chunk)
+        )
+        ages.update({pid: created for pid, created in (await session.exec(stmt)).all()})
+    return ages
+
+
+async def stays_by_reservation(
+    session: AsyncSession, tenant_id: str, idents: Collection[tuple[str, str]]
+) -> Sequence[Stay]:
+    """Stored stays for (source, reservation_id) pairs."""
+    found: list[Stay] = []
+    for chunk in _chunks(list(idents)):
+        stmt = select(Stay).where(
+            Stay.tenant_id == tenant_id,
+            tuple_(col(Stay.source), col(Stay.reservation_id)).in_(chunk),
+        )
+        found.extend((await session.exec(stmt)).all())
+    return found
+
+
+async def insert_rows(session: AsyncSession, model: type[Any], rows: list[dict[str, Any]]) -> None:
+    """INSERT many rows of one table in one statement per chunk."""
+    if not rows:
+        return
+    connection = await session.connection()
+    for chunk in _chunks(rows):
+        await connection.execute(insert(model.__table__), list(chunk))
+
+
+async def update_records(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
+    """UPDATE changed source records by id."""
+    if not rows:
+        return
+    table = SourceRecord.__table__  # type: ignore[attr-defined]
+    stmt = (
+        update(table)
+        .where(table.c.id == bindparam("_id"))
+        .values({k: bindparam(k) for k in rows[0] if k != "_id"})
+    )
+    connection = await session.connection()
+    await connection.execute(stmt, rows)
+
+
+async def update_stays(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
+    """UPDATE changed stays by id."""
+    if not rows:
+        return
+    table = Stay.__table__  # type: ignore[attr-defined]
+    stmt = (
+        update(table)
+        .where(table.c.id == bindparam("_id"))
+        .values({k: bindparam(k) for k in rows[0] if k != "_id"})
+    )
+    connection = await session.connection()
+    await connection.execute(stmt, rows)
+
+
+async def update_profiles(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
+    """UPDATE profiles (golden fields or forwarding) by id."""
+    if not rows:
+        return
+    table = Profile.__table__  # type: ignore[attr-defined]
+    connection = await session.connection()
+    for shape in {tuple(sorted(r)) for r in rows}:
+        same = [r for r in rows if tuple(sorted(r)) == shape]
+        stmt = (
+            update(table)
+            .where(table.c.id == bindparam("_id"))
+            .values({k: bindparam(k) for k in shape if k != "_id"})
+        )
+        await connection.execute(stmt, same)
+
+
+async def delete_keys(session: AsyncSession, record_ids: list[str]) -> None:
+    """Drop the keys of records whose keys are rewritten."""
+    for chunk in _chunks(record_ids):
+        await session.exec(delete(RecordKey).where(col(RecordKey.record_id).in_(chunk)))

@@ -1,0 +1,227 @@
+"""Load the working set of a batch from the database, and write its changes back."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import text
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from app.core.db import is_postgres
+from app.models import (
+    Event,
+    MatchDecision,
+    MergeEvent,
+    Profile,
+    RecordKey,
+    ReviewItem,
+    SourceRecord,
+    Stay,
+)
+from app.models.base import utcnow
+from app.profiles import batch_repository as batch_repo
+from app.profiles import repository as repo
+from app.profiles.codec import from_json
+from app.profiles.golden import golden_view
+from app.profiles.search import search_keys
+from app.profiles.workset import CANDIDATE_PROFILES_PER_KEY, Row, StayRow, WorkingSet
+from app.resolution import blocking_keys
+
+if TYPE_CHECKING:
+    from app.profiles.linking import Incoming
+
+
+async def _lock_keys(session: AsyncSession, tenant_id: str, keys: set[str]) -> None:
+    """Serialise batches that share a key (PostgreSQL; SQLite has a single writer)."""
+    if not is_postgres(session) or not keys:
+        return
+    # One statement, locks taken in hash order so two batches cannot deadlock.
+    connection = await session.connection()
+    await connection.execute(
+        text(
+            "SELECT count(pg_advisory_xact_lock(h)) FROM ("
+            " SELECT DISTINCT hashtextextended(:tenant || '|' || k, 0) AS h"
+            " FROM unnest(CAST(:keys AS text[])) AS k ORDER BY h) AS ordered"
+        ),
+        {"tenant": tenant_id, "keys": sorted(keys)},
+    )
+
+
+def _row_of(record: SourceRecord) -> Row:
+    norm = from_json(record.normalised)
+    return Row(
+        id=record.id,
+        source=record.source,
+        source_record_id=record.source_record_id,
+        profile_id=record.profile_id,
+        data=record.data,
+        norm=norm,
+        norm_json=record.normalised,
+        keys=[*blocking_keys(norm), *search_keys(norm)],
+        content_hash=record.content_hash,
+        source_version=record.source_version,
+        property_code=record.property_code,
+        received_at=record.received_at,
+        updated_at=record.updated_at,
+    )
+
+
+async def load_working_set(
+    session: AsyncSession, tenant_id: str, batch: Sequence[Incoming]
+) -> WorkingSet:
+    """Every stored record of every profile that shares a key with the batch."""
+    ws = WorkingSet(tenant_id)
+    keys = {k for item in batch for k in item.blocking}
+    await _lock_keys(session, tenant_id, keys)
+    idents = {(i.record.source, i.record.source_record_id) for i in batch}
+    known = await batch_repo.records_by_source_ids(session, tenant_id, idents)
+    hits = await repo.key_hits(session, tenant_id, keys, CANDIDATE_PROFILES_PER_KEY)
+    ws.db_counts = dict(hits.profiles_per_key)
+    profile_ids = set(hits.profile_ids) | {r.profile_id for r in known}
+    for record in await repo.records_of_profiles(session, tenant_id, profile_ids):
+        ws.add_row(_row_of(record))
+    ws.profile_created.update(await batch_repo.profile_ages(session, tenant_id, profile_ids))
+    record_keys = set(ws.rows) | {i.norm.key for i in batch}
+    ws.separated = set(await repo.separated_pairs(session, tenant_id, record_keys))
+    reservations = {(i.record.source, i.record.stay.reservation_id) for i in batch if i.record.stay}
+    for stay in await batch_repo.stays_by_reservation(session, tenant_id, reservations):
+        values = stay.model_dump()
+        ws.stays[(stay.source, stay.reservation_id)] = StayRow(values, is_new=False)
+    return ws
+
+
+def _record_values(row: Row) -> dict[str, Any]:
+    return {
+        "profile_id": row.profile_id,
+        "property_code": row.property_code,
+        "data": row.data,
+        "normalised": row.norm_json,
+        "source_version": row.source_version,
+        "content_hash": row.content_hash,
+        "updated_at": row.updated_at,
+    }
+
+
+async def write_changes(session: AsyncSession, ws: WorkingSet) -> None:
+    """Write what the batch changed, set-at-a-time, in dependency order."""
+    final = ws.final_profile
+    now = utcnow()
+    await batch_repo.insert_rows(
+        session,
+        Profile,
+        [
+            {
+                "id": p,
+                "tenant_id": ws.tenant_id,
+                "golden": {},
+                "record_count": 0,
+                "merged_into": None if final(p) == p else final(p),
+                "created_at": ws.profile_created[p],
+                "updated_at": now,
+            }
+            for p in ws.new_profiles
+        ],
+    )
+    # Profiles already stored that this batch merged away: their rows follow the survivor.
+    moves: dict[str, list[str]] = defaultdict(list)
+    for loser in ws.merged_into:
+        if loser not in ws.new_profiles:
+            moves[final(loser)].append(loser)
+    for survivor, losers in moves.items():
+        await repo.move_profiles(session, ws.tenant_id, losers, survivor)
+
+    new_rows = [r for r in ws.rows.values() if r.is_new]
+    changed = [r for r in ws.rows.values() if r.changed and not r.is_new]
+    await batch_repo.insert_rows(
+        session,
+        SourceRecord,
+        [
+            {
+                "id": r.id,
+                "tenant_id": ws.tenant_id,
+                "source": r.source,
+                "source_record_id": r.source_record_id,
+                "received_at": r.received_at,
+                **_record_values(r),
+            }
+            for r in new_rows
+        ],
+    )
+    await batch_repo.update_records(session, [{"_id": r.id, **_record_values(r)} for r in changed])
+    await batch_repo.delete_keys(session, [r.id for r in changed])
+    await batch_repo.insert_rows(
+        session,
+        RecordKey,
+        [
+            {"record_id": r.id, "key": k, "tenant_id": ws.tenant_id, "profile_id": r.profile_id}
+            for r in (*new_rows, *changed)
+            for k in dict.fromkeys(r.keys)
+        ],
+    )
+
+    rows_by_id = {r.id: r for r in ws.rows.values()}
+    for stay in ws.stays.values():
+        owner = rows_by_id.get(stay.values["record_id"])
+        stay.values["profile_id"] = owner.profile_id if owner else final(stay.values["profile_id"])
+    await batch_repo.insert_rows(session, Stay, [s.values for s in ws.stays.values() if s.is_new])
+    await batch_repo.update_stays(
+        session,
+        [
+            {
+                "_id": s.values["id"],
+                **{k: v for k, v in s.values.items() if k not in ("id", "tenant_id")},
+            }
+            for s in ws.stays.values()
+            if not s.is_new
+        ],
+    )
+    for model, items in (
+        (MatchDecision, ws.decisions),
+        (ReviewItem, ws.reviews),
+        (MergeEvent, ws.merge_events),
+        (Event, ws.events),
+    ):
+        await batch_repo.insert_rows(session, model, items)
+    await batch_repo.update_profiles(session, _profile_updates(ws, now))
+
+
+def _profile_updates(ws: WorkingSet, now: Any) -> list[dict[str, Any]]:
+    updates: list[dict[str, Any]] = []
+    for profile_id in ws.touched:
+        members = [ws.rows[k] for k in ws.members.get(profile_id, ())]
+        if ws.final_profile(profile_id) != profile_id or not members:
+            continue
+        golden = golden_view([m.view() for m in members])
+        dob = golden.get("date_of_birth")
+        updates.append(
+            {
+                "_id": profile_id,
+                "golden": golden,
+                "first_name": golden.get("first_name"),
+                "last_name": golden.get("last_name"),
+                "email": golden.get("email"),
+                "phone": golden.get("phone"),
+                "date_of_birth": None if dob is None else _as_date(dob),
+                "record_count": len(members),
+                "updated_at": now,
+            }
+        )
+    for loser in ws.merged_into:
+        if loser not in ws.new_profiles:
+            updates.append(
+                {
+                    "_id": loser,
+                    "merged_into": ws.final_profile(loser),
+                    "record_count": 0,
+                    "updated_at": now,
+                }
+            )
+    return updates
+
+
+def _as_date(value: Any) -> Any:
+    from datetime import date
+
+    return value if isinstance(value, date) else date.fromisoformat(str(value))
