@@ -100,7 +100,11 @@ def worker(
     async def work(sessions: async_sessionmaker[AsyncSession]) -> None:
         redis = connect_redis(settings.redis_url)
         runner = Worker(
-            sessions, redis, concurrency or settings.worker_concurrency, settings.job_lease_seconds
+            sessions,
+            redis,
+            concurrency or settings.worker_concurrency,
+            settings.job_lease_seconds,
+            idempotency_ttl_hours=settings.idempotency_ttl_hours,
         )
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGTERM, signal.SIGINT):

@@ -44,7 +44,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.worker = app.state.worker_task = None
         if settings.runs_embedded_worker:
             worker = Worker(
-                app.state.sessions, redis, settings.worker_concurrency, settings.job_lease_seconds
+                app.state.sessions,
+                redis,
+                settings.worker_concurrency,
+                settings.job_lease_seconds,
+                idempotency_ttl_hours=settings.idempotency_ttl_hours,
             )
             app.state.worker = worker
             app.state.worker_task = asyncio.create_task(worker.run())

@@ -7,6 +7,7 @@ from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy.exc import IntegrityError
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.core.config import Settings
@@ -22,6 +23,17 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
         try:
             yield session
             await session.commit()
+        except IntegrityError as exc:
+            # Two requests raced to create the same row (same record, same key): the loser
+            # is told to retry rather than shown a server error.
+            await session.rollback()
+            raise Problem(
+                409,
+                "concurrent-write",
+                "Conflicting concurrent write",
+                "another request changed the same data at the same time; retry",
+                headers={"Retry-After": "1"},
+            ) from exc
         except BaseException:
             await session.rollback()
             raise

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import func
-from sqlmodel import select
+from sqlmodel import col, delete, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.core.db import is_postgres
 from app.core.errors import Problem
 from app.models import IdempotencyKey
+from app.models.base import utcnow
 
 MAX_KEY_LENGTH = 255
 
@@ -97,3 +99,12 @@ def remember(session: AsyncSession, scope: IdempotencyScope, status_code: int, b
             response=body,
         )
     )
+
+
+async def purge_expired(session: AsyncSession, older_than_hours: int) -> int:
+    """Forget answers older than the retention period; the count removed."""
+    cutoff = utcnow() - timedelta(hours=older_than_hours)
+    result = await session.exec(
+        delete(IdempotencyKey).where(col(IdempotencyKey.created_at) < cutoff)
+    )
+    return int(result.rowcount or 0)

@@ -21,6 +21,12 @@ class MatchingSettings(BaseModel):
     max_key_profiles: int = Field(
         ge=1, le=1000, description="An identifier held by more profiles stops linking."
     )
+    households: bool = Field(
+        default=True,
+        description="Guests come in households (twins, parent and child, couples): a profile "
+        "that never agrees on birth date or given name is a relative, not a typo. Turn off "
+        "only for registers of independent people.",
+    )
 
 
 class MatchingSettingsOut(MatchingSettings):

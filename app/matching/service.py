@@ -85,6 +85,7 @@ async def set_thresholds(session: AsyncSession, tenant_id: str, values: Threshol
         "merge_probability": values.merge_probability,
         "review_probability": values.review_probability,
         "max_key_profiles": values.max_key_profiles,
+        "households": values.households,
     }
     session.add(tenant)
     return values

@@ -19,7 +19,8 @@ LEVELS: dict[str, tuple[str, ...]] = {
     "phone": ("exact", "exact_fixed", "tail", "fuzzy", "else"),
     # One comparison for where the guest lives: street, postcode and city are not independent,
     # so summing them would count one fact three times. Finest agreeing level wins.
-    "location": ("address", "postcode", "city", "country", "else"),
+    # full: street and postcode; address: the street agrees but the postcode is missing or not.
+    "location": ("full", "address", "postcode", "city", "country", "else"),
     "loyalty": ("exact", "else"),
     "document": ("exact", "else"),
     "social": ("exact", "else"),
@@ -32,8 +33,11 @@ TF_MAX_LOSS = 6.0
 _MIN_P = 1e-7
 
 
-def _levels(values: dict[str, float], names: tuple[str, ...]) -> dict[str, float]:
-    return {name: max(values.get(name, _MIN_P), _MIN_P) for name in names}
+def _levels(
+    values: dict[str, float], names: tuple[str, ...], shipped: dict[str, float]
+) -> dict[str, float]:
+    # A model stored before a level existed (location "full") borrows the shipped value.
+    return {name: max(values.get(name, shipped.get(name, _MIN_P)), _MIN_P) for name in names}
 
 
 # Shipped defaults: hand-set from what hotel data looks like (moves, work vs personal emails,
@@ -53,7 +57,14 @@ _DEFAULT_M: dict[str, dict[str, float]] = {
     "dob": {"exact": 0.93, "swap": 0.01, "one_part": 0.04, "else": 0.02},
     "email": {"exact": 0.40, "exact_named": 0.40, "local": 0.04, "fuzzy": 0.03, "else": 0.13},
     "phone": {"exact": 0.62, "exact_fixed": 0.20, "tail": 0.04, "fuzzy": 0.04, "else": 0.10},
-    "location": {"address": 0.55, "postcode": 0.12, "city": 0.10, "country": 0.18, "else": 0.05},
+    "location": {
+        "full": 0.45,
+        "address": 0.10,
+        "postcode": 0.12,
+        "city": 0.10,
+        "country": 0.18,
+        "else": 0.05,
+    },
     "loyalty": {"exact": 0.90, "else": 0.10},
     "document": {"exact": 0.80, "else": 0.20},
     "social": {"exact": 0.80, "else": 0.20},
@@ -71,7 +82,14 @@ _DEFAULT_U: dict[str, dict[str, float]] = {
     "dob": {"exact": 4e-5, "swap": 1e-5, "one_part": 0.004, "else": 0.99595},
     "email": {"exact": 5e-6, "exact_named": 2e-4, "local": 5e-5, "fuzzy": 1e-4, "else": 0.999645},
     "phone": {"exact": 8e-6, "exact_fixed": 2e-4, "tail": 2e-5, "fuzzy": 2e-4, "else": 0.999570},
-    "location": {"address": 2e-4, "postcode": 0.004, "city": 0.02, "country": 0.35, "else": 0.6258},
+    "location": {
+        "full": 2e-5,
+        "address": 2e-4,
+        "postcode": 0.004,
+        "city": 0.02,
+        "country": 0.35,
+        "else": 0.6258,
+    },
     "loyalty": {"exact": 1e-6, "else": 0.999999},
     "document": {"exact": 1e-6, "else": 0.999999},
     "social": {"exact": 1e-6, "else": 0.999999},
@@ -98,8 +116,8 @@ class MatchModel:
                 level: math.log2(m_lv / u_lv)
                 for level, m_lv, u_lv in zip(
                     names,
-                    _levels(self.m.get(comp, {}), names).values(),
-                    _levels(self.u.get(comp, {}), names).values(),
+                    _levels(self.m.get(comp, {}), names, _DEFAULT_M[comp]).values(),
+                    _levels(self.u.get(comp, {}), names, _DEFAULT_U[comp]).values(),
                     strict=True,
                 )
             }
@@ -155,6 +173,10 @@ class Thresholds:
     merge_probability: float = 0.99
     review_probability: float = 0.80
     max_key_profiles: int = 8  # an identifier held by more profiles than this stops linking
+    # Guests live in households: a profile that never agrees on the birth date or the given
+    # name is a relative (parent and child, twins, a couple), not a typo. Off for registers of
+    # independent people with heavy keying noise (FEBRL), where the match weight alone decides.
+    households: bool = True
 
 
 def default_model() -> MatchModel:

@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import os
 import socket
+import time
 from collections.abc import Awaitable, Callable
 
 import structlog
@@ -14,6 +15,7 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.core.db import transaction
+from app.core.idempotency import purge_expired
 from app.core.metrics import JOBS_RUN
 from app.models import Job
 from app.worker import queue
@@ -21,6 +23,7 @@ from app.worker import queue
 Handler = Callable[[AsyncSession, Job], Awaitable[None]]
 HANDLERS: dict[str, Handler] = {}
 WAKE_KEY = "guestid:jobs:wake"
+HOUSEKEEPING_SECONDS = 600.0
 log = structlog.get_logger(__name__)
 
 
@@ -44,12 +47,15 @@ class Worker:
         concurrency: int = 4,
         lease_seconds: int = 60,
         poll_seconds: float = 1.0,
+        idempotency_ttl_hours: int = 48,
     ) -> None:
         self.sessions = sessions
         self.redis = redis
         self.concurrency = concurrency
         self.lease_seconds = lease_seconds
         self.poll_seconds = poll_seconds
+        self.idempotency_ttl_hours = idempotency_ttl_hours
+        self._next_housekeeping = 0.0
         self.worker_id = f"{socket.gethostname()}:{os.getpid()}:{id(self):x}"
         self._stopping = asyncio.Event()
         self._wake = asyncio.Event()
@@ -68,6 +74,7 @@ class Worker:
         log.info("worker_started", worker=self.worker_id)
         while not self._stopping.is_set():
             try:
+                await self._housekeeping()
                 if await self.run_once() == 0:
                     await self._idle()
             except Exception as exc:  # a database or Redis blip must not end the worker
@@ -81,6 +88,17 @@ class Worker:
             jobs = await queue.claim(session, self.worker_id, self.concurrency, self.lease_seconds)
         await asyncio.gather(*(self._execute(job) for job in jobs))
         return len(jobs)
+
+    async def _housekeeping(self) -> None:
+        """Periodic clean-up: expired idempotency answers."""
+        now = time.monotonic()
+        if now < self._next_housekeeping:
+            return
+        self._next_housekeeping = now + HOUSEKEEPING_SECONDS
+        async with transaction(self.sessions) as session:
+            removed = await purge_expired(session, self.idempotency_ttl_hours)
+        if removed:
+            log.info("idempotency_keys_purged", count=removed)
 
     async def _idle(self) -> None:
         if self.redis is not None:

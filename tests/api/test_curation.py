@@ -22,9 +22,15 @@ async def _profile_of(http: httpx.AsyncClient, tenant: TenantClient, source: str
 
 
 def _widget(**overrides: Any) -> dict[str, Any]:
-    record = {"source": "widget", "source_record_id": "g-1", "first_name": "Anna",
-              "last_name": "Mueller", "email": "anna@example.com", "email_verified": True,
-              "social": {"provider": "google", "subject": "1093"}}
+    record = {
+        "source": "widget",
+        "source_record_id": "g-1",
+        "first_name": "Anna",
+        "last_name": "Mueller",
+        "email": "anna@example.com",
+        "email_verified": True,
+        "social": {"provider": "google", "subject": "1093"},
+    }
     record.update(overrides)
     return record
 
@@ -35,8 +41,9 @@ async def test_explain_shows_each_link_with_its_weights(
     first = await _post(http, tenant, anna())
     second = await _post(http, tenant, _widget())
     assert second["profile_id"] == first["profile_id"]
-    explained = (await http.get(f"/v1/profiles/{first['profile_id']}/explain",
-                                headers=tenant.auth)).json()
+    explained = (
+        await http.get(f"/v1/profiles/{first['profile_id']}/explain", headers=tenant.auth)
+    ).json()
     by_source = {r["source"]: r for r in explained["records"]}
     link = by_source["widget"]["decisions"][-1]
     assert link["action"] == "link"
@@ -71,12 +78,15 @@ async def test_unmerge_splits_and_later_evidence_does_not_rejoin(
     assert await _profile_of(http, tenant, "pms", "R-1001") == pid
     assert await _profile_of(http, tenant, "widget", "g-1") == split["split_profile_id"]
     remaining = (await http.get(f"/v1/profiles/{pid}", headers=tenant.auth)).json()
-    assert "widget:g-1" not in {f"{r['source']}:{r['source_record_id']}" for r in
-                                remaining["records"]}
+    assert "widget:g-1" not in {
+        f"{r['source']}:{r['source_record_id']}" for r in remaining["records"]
+    }
 
-    refused = await http.post(f"/v1/profiles/{pid}/merge",
-                              json={"profile_ids": [split["split_profile_id"]]},
-                              headers=tenant.auth)
+    refused = await http.post(
+        f"/v1/profiles/{pid}/merge",
+        json={"profile_ids": [split["split_profile_id"]]},
+        headers=tenant.auth,
+    )
     assert refused.status_code == 409
     assert refused.json()["type"].endswith("/do-not-merge")
 
@@ -85,9 +95,11 @@ async def test_unmerge_refuses_foreign_records_and_emptying_a_profile(
     http: httpx.AsyncClient, tenant: TenantClient
 ) -> None:
     pid = (await _post(http, tenant, anna()))["profile_id"]
-    foreign = await http.post(f"/v1/profiles/{pid}/unmerge",
-                              json={"records": [{"source": "pms", "source_record_id": "nope"}]},
-                              headers=tenant.auth)
+    foreign = await http.post(
+        f"/v1/profiles/{pid}/unmerge",
+        json={"records": [{"source": "pms", "source_record_id": "nope"}]},
+        headers=tenant.auth,
+    )
     assert foreign.status_code == 422
     everything = await http.post(
         f"/v1/profiles/{pid}/unmerge",
@@ -102,11 +114,22 @@ async def test_manual_merge_forwards_the_old_id(
     http: httpx.AsyncClient, tenant: TenantClient
 ) -> None:
     a = (await _post(http, tenant, anna()))["profile_id"]
-    b = (await _post(http, tenant, {"source": "walkin", "source_record_id": "W-1",
-                                    "first_name": "A.", "last_name": "Mller"}))["profile_id"]
+    b = (
+        await _post(
+            http,
+            tenant,
+            {
+                "source": "walkin",
+                "source_record_id": "W-1",
+                "first_name": "A.",
+                "last_name": "Mller",
+            },
+        )
+    )["profile_id"]
     assert a != b
-    merged = await http.post(f"/v1/profiles/{a}/merge", json={"profile_ids": [b]},
-                             headers=tenant.auth)
+    merged = await http.post(
+        f"/v1/profiles/{a}/merge", json={"profile_ids": [b]}, headers=tenant.auth
+    )
     assert merged.status_code == 200
     assert merged.json() == {"profile_id": a, "merged_profile_ids": [b]}
     assert (await http.get(f"/v1/profiles/{b}", headers=tenant.auth)).json()["id"] == a
@@ -117,17 +140,29 @@ async def test_manual_merge_forwards_the_old_id(
 
 def _partner(**overrides: Any) -> dict[str, Any]:
     """A different person sharing the household inbox of `_holder`."""
-    record = {"source": "pms", "source_record_id": "R-2", "first_name": "Peter",
-              "last_name": "Weber", "email": "webers@example.com", "email_verified": True,
-              "date_of_birth": "1979-07-02"}
+    record = {
+        "source": "pms",
+        "source_record_id": "R-2",
+        "first_name": "Peter",
+        "last_name": "Weber",
+        "email": "webers@example.com",
+        "email_verified": True,
+        "date_of_birth": "1979-07-02",
+    }
     record.update(overrides)
     return record
 
 
 def _holder() -> dict[str, Any]:
-    return {"source": "pms", "source_record_id": "R-1", "first_name": "Maria",
-            "last_name": "Weber", "email": "webers@example.com", "email_verified": True,
-            "date_of_birth": "1983-11-20"}
+    return {
+        "source": "pms",
+        "source_record_id": "R-1",
+        "first_name": "Maria",
+        "last_name": "Weber",
+        "email": "webers@example.com",
+        "email_verified": True,
+        "date_of_birth": "1983-11-20",
+    }
 
 
 async def test_shared_inbox_goes_to_review_and_reject_keeps_them_apart(
@@ -149,8 +184,11 @@ async def test_shared_inbox_goes_to_review_and_reject_keeps_them_apart(
     again = await http.post(f"/v1/reviews/{item['id']}/approve", headers=tenant.auth)
     assert again.status_code == 409
     assert (await http.get("/v1/reviews", headers=tenant.auth)).json()["items"] == []
-    merge = await http.post(f"/v1/profiles/{maria['profile_id']}/merge",
-                            json={"profile_ids": [peter["profile_id"]]}, headers=tenant.auth)
+    merge = await http.post(
+        f"/v1/profiles/{maria['profile_id']}/merge",
+        json={"profile_ids": [peter["profile_id"]]},
+        headers=tenant.auth,
+    )
     assert merge.status_code == 409
 
 
@@ -174,14 +212,17 @@ async def test_reviews_of_another_tenant_are_invisible(
     await _post(http, a, _partner())
     (item,) = (await http.get("/v1/reviews", headers=a.auth)).json()["items"]
     assert (await http.get("/v1/reviews", headers=b.auth)).json()["items"] == []
-    assert (await http.post(f"/v1/reviews/{item['id']}/approve",
-                            headers=b.auth)).status_code == 404
+    assert (await http.post(f"/v1/reviews/{item['id']}/approve", headers=b.auth)).status_code == 404
     pid = item["profile_id"]
     for path in (f"/v1/profiles/{pid}/explain",):
         assert (await http.get(path, headers=b.auth)).status_code == 404
-    for path, body in ((f"/v1/profiles/{pid}/merge", {"profile_ids": [pid]}),
-                       (f"/v1/profiles/{pid}/unmerge",
-                        {"records": [{"source": "pms", "source_record_id": "R-2"}]})):
+    for path, body in (
+        (f"/v1/profiles/{pid}/merge", {"profile_ids": [pid]}),
+        (
+            f"/v1/profiles/{pid}/unmerge",
+            {"records": [{"source": "pms", "source_record_id": "R-2"}]},
+        ),
+    ):
         assert (await http.post(path, json=body, headers=b.auth)).status_code == 404
 
 
@@ -191,11 +232,18 @@ async def test_matching_thresholds(http: httpx.AsyncClient, make_tenant: MakeTen
     current = (await http.get("/v1/settings/matching", headers=admin.auth)).json()
     assert current["merge_probability"] > current["review_probability"]
     assert current["model_version"]
-    wanted = {"merge_probability": 0.995, "review_probability": 0.9, "max_key_profiles": 5}
+    assert current["households"] is True
+    wanted = {
+        "merge_probability": 0.995,
+        "review_probability": 0.9,
+        "max_key_profiles": 5,
+        "households": False,
+    }
     put = await http.put("/v1/settings/matching", json=wanted, headers=admin.auth)
     assert put.status_code == 200
-    assert (await http.get("/v1/settings/matching", headers=admin.auth)).json() | wanted == \
-        put.json()
+    assert (
+        await http.get("/v1/settings/matching", headers=admin.auth)
+    ).json() | wanted == put.json()
     inverted = {**wanted, "review_probability": 0.999}
     bad = await http.put("/v1/settings/matching", json=inverted, headers=admin.auth)
     assert bad.status_code == 422
@@ -206,4 +254,5 @@ async def test_matching_thresholds(http: httpx.AsyncClient, make_tenant: MakeTen
     assert denied.status_code == 403
     # The other tenant still has the defaults.
     assert (await http.get("/v1/settings/matching", headers=reader.auth)).json()[
-        "merge_probability"] == current["merge_probability"]
+        "merge_probability"
+    ] == current["merge_probability"]

@@ -32,14 +32,24 @@ def _walkin(rid: str, **fields: Any) -> dict[str, Any]:
 async def test_rebuild_is_stable_and_keeps_human_decisions(
     app: FastAPI, http: httpx.AsyncClient, tenant: TenantClient
 ) -> None:
-    widget = {"source": "widget", "source_record_id": "g-1", "first_name": "Anna",
-              "last_name": "Mueller", "email": "anna@example.com", "email_verified": True}
+    widget = {
+        "source": "widget",
+        "source_record_id": "g-1",
+        "first_name": "Anna",
+        "last_name": "Mueller",
+        "email": "anna@example.com",
+        "email_verified": True,
+    }
     other = _walkin("W-1", first_name="Zoe", last_name="Quinn", phone="+44 20 7946 0000")
     stranger = _walkin("W-2", first_name="Liam", last_name="Byrne", phone="+353 1 555 0101")
-    results = (await http.post("/v1/records", json=[anna(), widget, other, stranger],
-                               headers=tenant.auth)).json()["results"]
-    anna_id, zoe_id, liam_id = results[0]["profile_id"], results[2]["profile_id"], \
-        results[3]["profile_id"]
+    results = (
+        await http.post("/v1/records", json=[anna(), widget, other, stranger], headers=tenant.auth)
+    ).json()["results"]
+    anna_id, zoe_id, liam_id = (
+        results[0]["profile_id"],
+        results[2]["profile_id"],
+        results[3]["profile_id"],
+    )
     assert results[1]["profile_id"] == anna_id
 
     report = await _rebuild(app, tenant)
@@ -48,12 +58,17 @@ async def test_rebuild_is_stable_and_keeps_human_decisions(
     assert report.profiles_after == report.profiles_before == 3
 
     # A person merges Zoe into Anna's profile and splits the widget record off.
-    merged = await http.post(f"/v1/profiles/{anna_id}/merge", json={"profile_ids": [zoe_id]},
-                             headers=tenant.auth)
+    merged = await http.post(
+        f"/v1/profiles/{anna_id}/merge", json={"profile_ids": [zoe_id]}, headers=tenant.auth
+    )
     assert merged.status_code == 200
-    split = (await http.post(f"/v1/profiles/{anna_id}/unmerge",
-                             json={"records": [{"source": "widget", "source_record_id": "g-1"}]},
-                             headers=tenant.auth)).json()
+    split = (
+        await http.post(
+            f"/v1/profiles/{anna_id}/unmerge",
+            json={"records": [{"source": "widget", "source_record_id": "g-1"}]},
+            headers=tenant.auth,
+        )
+    ).json()
 
     report = await _rebuild(app, tenant)
     assert report.records_moved == 0

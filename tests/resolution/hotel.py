@@ -54,8 +54,9 @@ def truth_pairs(truth: dict[str, str]) -> set[frozenset[str]]:
     return cluster_pairs(by_guest.values())
 
 
-def run(guests: int = 3000, seed: int = 3, *, model: MatchModel | None = None,
-        trained: bool = False) -> tuple[dict[str, float], MemoryStore, dict[str, str]]:
+def run(
+    guests: int = 3000, seed: int = 3, *, model: MatchModel | None = None, trained: bool = False
+) -> tuple[dict[str, float], MemoryStore, dict[str, str]]:
     """Resolve the generated data set and score it pairwise."""
     records, truth, _ = generate(guests, seed)
     if trained:

@@ -17,11 +17,60 @@ from app.resolution import (
 )
 from tests.resolution.builders import guest
 
-GIVEN = ["anna", "ben", "clara", "david", "emma", "felix", "greta", "hugo", "ida", "jonas",
-         "karl", "lena", "max", "nina", "oskar", "paula", "quirin", "rosa", "simon", "tina"]
-FAMILY = ["berg", "koch", "wolf", "roth", "lang", "kraus", "haas", "vogt", "frank", "brandt",
-          "keller", "huber", "lorenz", "otto", "peters", "simon", "fuchs", "beck", "jung", "horn",
-          "stein", "graf", "sommer", "winter", "engel", "busch", "kuhn", "pohl", "arndt", "seidel"]
+GIVEN = [
+    "anna",
+    "ben",
+    "clara",
+    "david",
+    "emma",
+    "felix",
+    "greta",
+    "hugo",
+    "ida",
+    "jonas",
+    "karl",
+    "lena",
+    "max",
+    "nina",
+    "oskar",
+    "paula",
+    "quirin",
+    "rosa",
+    "simon",
+    "tina",
+]
+FAMILY = [
+    "berg",
+    "koch",
+    "wolf",
+    "roth",
+    "lang",
+    "kraus",
+    "haas",
+    "vogt",
+    "frank",
+    "brandt",
+    "keller",
+    "huber",
+    "lorenz",
+    "otto",
+    "peters",
+    "simon",
+    "fuchs",
+    "beck",
+    "jung",
+    "horn",
+    "stein",
+    "graf",
+    "sommer",
+    "winter",
+    "engel",
+    "busch",
+    "kuhn",
+    "pohl",
+    "arndt",
+    "seidel",
+]
 
 
 def test_default_weights_have_the_right_sign() -> None:
@@ -45,7 +94,7 @@ def test_json_round_trip() -> None:
 
 def _typo(value: str, rng: random.Random) -> str:
     i = rng.randrange(len(value))
-    return value[:i] + rng.choice("aeiourst") + value[i + 1:]
+    return value[:i] + rng.choice("aeiourst") + value[i + 1 :]
 
 
 def _population(seed: int = 5) -> list[NormalisedRecord]:
@@ -58,12 +107,15 @@ def _population(seed: int = 5) -> list[NormalisedRecord]:
         copies = 2 if n % 2 == 0 else 1
         for _ in range(copies):
             noisy_given = _typo(given, rng) if rng.random() < 0.15 else given
-            records.append(guest(
-                first_name=noisy_given, last_name=family,
-                date_of_birth=dob.isoformat() if rng.random() < 0.85 else None,
-                phone=phone if rng.random() < 0.7 else None,
-                address={"city": rng.choice(["Berlin", "Köln", "Bonn"]), "country": "DE"},
-            ))
+            records.append(
+                guest(
+                    first_name=noisy_given,
+                    last_name=family,
+                    date_of_birth=dob.isoformat() if rng.random() < 0.85 else None,
+                    phone=phone if rng.random() < 0.7 else None,
+                    address={"city": rng.choice(["Berlin", "Köln", "Bonn"]), "country": "DE"},
+                )
+            )
     return records
 
 

@@ -15,9 +15,20 @@ from tests.resolution.builders import guest
 
 @pytest.mark.parametrize(
     ("raw", "expected"),
-    [("Germany", "DE"), ("Deutschland", "DE"), ("DEU", "DE"), ("de", "DE"), ("Österreich", "AT"),
-     ("España", "ES"), ("United States of America", "US"), ("UK", "GB"), ("The Netherlands", "NL"),
-     ("Atlantis", None), ("", None), (None, None)],
+    [
+        ("Germany", "DE"),
+        ("Deutschland", "DE"),
+        ("DEU", "DE"),
+        ("de", "DE"),
+        ("Österreich", "AT"),
+        ("España", "ES"),
+        ("United States of America", "US"),
+        ("UK", "GB"),
+        ("The Netherlands", "NL"),
+        ("Atlantis", None),
+        ("", None),
+        (None, None),
+    ],
 )
 def test_country_code(raw: str | None, expected: str | None) -> None:
     assert country_code(raw) == expected
@@ -25,13 +36,15 @@ def test_country_code(raw: str | None, expected: str | None) -> None:
 
 @pytest.mark.parametrize(
     ("raw", "regions", "e164", "nsn"),
-    [("+49 30 1234567", [], "+49301234567", "301234567"),
-     ("030 1234567", ["DE"], "+49301234567", "301234567"),
-     ("0049 (30) 123-4567", [], "+49301234567", "301234567"),
-     ("(201) 555-0123", ["US"], "+12015550123", "2015550123"),
-     ("07400 123456", ["GB"], "+447400123456", "7400123456"),
-     ("12345", ["DE"], None, None),  # too short to be anything
-     ("+49 1", [], None, None)],
+    [
+        ("+49 30 1234567", [], "+49301234567", "301234567"),
+        ("030 1234567", ["DE"], "+49301234567", "301234567"),
+        ("0049 (30) 123-4567", [], "+49301234567", "301234567"),
+        ("(201) 555-0123", ["US"], "+12015550123", "2015550123"),
+        ("07400 123456", ["GB"], "+447400123456", "7400123456"),
+        ("12345", ["DE"], None, None),  # too short to be anything
+        ("+49 1", [], None, None),
+    ],
 )
 def test_phone(raw: str, regions: list[str], e164: str | None, nsn: str | None) -> None:
     assert normalise_phone(raw, regions) == (e164, nsn)
@@ -44,10 +57,13 @@ def test_invalid_phone_keeps_digits_for_the_tail() -> None:
 
 @pytest.mark.parametrize(
     ("raw", "expected"),
-    [("J.Smith+hotel@GoogleMail.com", "jsmith@gmail.com"),
-     ("anna.mueller+x@web.de", "anna.mueller@web.de"),
-     ("  Bob@Example.COM ", "bob@example.com"),
-     ("not-an-email", None), ("", None)],
+    [
+        ("J.Smith+hotel@GoogleMail.com", "jsmith@gmail.com"),
+        ("anna.mueller+x@web.de", "anna.mueller@web.de"),
+        ("  Bob@Example.COM ", "bob@example.com"),
+        ("not-an-email", None),
+        ("", None),
+    ],
 )
 def test_canonical_email(raw: str, expected: str | None) -> None:
     assert canonical_email(raw) == expected
@@ -55,11 +71,13 @@ def test_canonical_email(raw: str, expected: str | None) -> None:
 
 @pytest.mark.parametrize(
     ("fields", "kind"),
-    [({"email": "x1y2@guest.booking.com"}, "relay"),
-     ({"email": "abc@m.expediapartnercentral.com"}, "relay"),
-     ({"email": "abc@privaterelay.appleid.com"}, "relay"),
-     ({"email": "someone@example.com", "email_masked": True}, "relay"),
-     ({"email": "anna@example.com"}, "real")],
+    [
+        ({"email": "x1y2@guest.booking.com"}, "relay"),
+        ({"email": "abc@m.expediapartnercentral.com"}, "relay"),
+        ({"email": "abc@privaterelay.appleid.com"}, "relay"),
+        ({"email": "someone@example.com", "email_masked": True}, "relay"),
+        ({"email": "anna@example.com"}, "real"),
+    ],
 )
 def test_email_kind(fields: dict[str, Any], kind: str) -> None:
     assert guest(**fields).email_kind == kind
@@ -72,28 +90,47 @@ def test_role_mailbox_is_flagged() -> None:
 
 @pytest.mark.parametrize(
     ("first", "middle", "last", "full", "given", "family", "suffix"),
-    [("Dr. Jürgen", None, "Müller", None, "jurgen", "muller", None),
-     ("Robert", None, "Smith Jr.", None, "robert", "smith", "jr"),
-     (None, None, None, "Mrs. Anna-Lena Schröder", "anna lena", "schroder", None),
-     (None, None, None, "Smith, John", "john", "smith", None),
-     ("José", None, "O'Brien", None, "jose", "obrien", None),
-     ("Hans", None, "Meier Sr", None, "hans", "meier", "sr")],
+    [
+        ("Dr. Jürgen", None, "Müller", None, "jurgen", "muller", None),
+        ("Robert", None, "Smith Jr.", None, "robert", "smith", "jr"),
+        (None, None, None, "Mrs. Anna-Lena Schröder", "anna lena", "schroder", None),
+        (None, None, None, "Smith, John", "john", "smith", None),
+        ("José", None, "O'Brien", None, "jose", "obrien", None),
+        ("Hans", None, "Meier Sr", None, "hans", "meier", "sr"),
+    ],
 )
-def test_parse_name(first: str | None, middle: str | None, last: str | None, full: str | None,
-                    given: str, family: str, suffix: str | None) -> None:
+def test_parse_name(
+    first: str | None,
+    middle: str | None,
+    last: str | None,
+    full: str | None,
+    given: str,
+    family: str,
+    suffix: str | None,
+) -> None:
     name = parse_name(first, middle, last, full)
     assert (name.given, name.family, name.suffix) == (given, family, suffix)
 
 
-@pytest.mark.parametrize(("a", "b"), [("Müller", "Mueller"), ("Müller", "Muller"),
-                                      ("Strauß", "Strauss"), ("Jörg", "Joerg")])
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [("Müller", "Mueller"), ("Müller", "Muller"), ("Strauß", "Strauss"), ("Jörg", "Joerg")],
+)
 def test_transliterations_share_a_key(a: str, b: str) -> None:
     assert guest(last_name=a).family_key == guest(last_name=b).family_key
 
 
-@pytest.mark.parametrize(("nick", "full"), [("Bob", "Robert"), ("Bill", "William"),
-                                            ("Pepe", "José"), ("Kasia", "Katarzyna"),
-                                            ("Hans", "Johannes"), ("Paco", "Francisco")])
+@pytest.mark.parametrize(
+    ("nick", "full"),
+    [
+        ("Bob", "Robert"),
+        ("Bill", "William"),
+        ("Pepe", "José"),
+        ("Kasia", "Katarzyna"),
+        ("Hans", "Johannes"),
+        ("Paco", "Francisco"),
+    ],
+)
 def test_nicknames_share_a_group(nick: str, full: str) -> None:
     a, b = guest(first_name=nick), guest(first_name=full)
     assert a.given_groups & (b.given_groups | {b.given_key})
@@ -101,11 +138,13 @@ def test_nicknames_share_a_group(nick: str, full: str) -> None:
 
 @pytest.mark.parametrize(
     ("social", "key"),
-    [({"provider": "google", "subject": "123"}, "google:123"),
-     ({"provider": "Apple", "subject": "001.abc"}, "apple:001.abc"),
-     ({"provider": "microsoft", "subject": "OID-1", "tenant": "TID-9"}, "microsoft:tid-9:oid-1"),
-     ({"provider": "facebook", "subject": "77"}, "facebook:77"),
-     ({"provider": "linkedin", "subject": "ab"}, "linkedin:ab")],
+    [
+        ({"provider": "google", "subject": "123"}, "google:123"),
+        ({"provider": "Apple", "subject": "001.abc"}, "apple:001.abc"),
+        ({"provider": "microsoft", "subject": "OID-1", "tenant": "TID-9"}, "microsoft:tid-9:oid-1"),
+        ({"provider": "facebook", "subject": "77"}, "facebook:77"),
+        ({"provider": "linkedin", "subject": "ab"}, "linkedin:ab"),
+    ],
 )
 def test_social_key(social: dict[str, str], key: str) -> None:
     assert guest(social=social).social == key
@@ -113,20 +152,28 @@ def test_social_key(social: dict[str, str], key: str) -> None:
 
 @pytest.mark.parametrize(
     ("args", "expected"),
-    [(("passport", "DE", "c01x-00 t47"), "passport:C01X00T47"),
-     (("Reisepass", "Germany", "C01X00T47"), "passport:C01X00T47"),
-     (("national_id", "AU", "12 345 678"), "id:12345678"),
-     (("driver license", None, "d-123"), "licence:D123")],
+    [
+        (("passport", "DE", "c01x-00 t47"), "passport:C01X00T47"),
+        (("Reisepass", "Germany", "C01X00T47"), "passport:C01X00T47"),
+        (("national_id", "AU", "12 345 678"), "id:12345678"),
+        (("driver license", None, "d-123"), "licence:D123"),
+    ],
 )
 def test_canonical_document(args: tuple[str, str | None, str], expected: str) -> None:
     assert canonical_document(*args) == expected
 
 
 def test_record_fields() -> None:
-    n = guest(source="booking", first_name="Anna", last_name="Müller", phone="030 1234567",
-              address={"country": "Deutschland", "postcode": "10 115", "line1": "Hauptstraße 5"},
-              loyalty_number="ly-123", date_of_birth="1900-01-01",
-              stay={"reservation_id": "B-1", "arrival": "2026-01-01", "departure": "2026-01-02"})
+    n = guest(
+        source="booking",
+        first_name="Anna",
+        last_name="Müller",
+        phone="030 1234567",
+        address={"country": "Deutschland", "postcode": "10 115", "line1": "Hauptstraße 5"},
+        loyalty_number="ly-123",
+        date_of_birth="1900-01-01",
+        stay={"reservation_id": "B-1", "arrival": "2026-01-01", "departure": "2026-01-02"},
+    )
     assert n.phone == "+49301234567"
     assert n.country == "DE" and n.postcode == "10115"
     assert n.address == "haupt st 5"

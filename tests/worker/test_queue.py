@@ -129,3 +129,34 @@ async def test_unknown_job_kind_is_kept_for_retry_not_dropped(
         await asyncio.sleep(0.05)
     assert found.status == "queued"
     assert "no handler" in (found.last_error or "")
+
+
+async def test_housekeeping_forgets_idempotency_answers_after_retention(
+    app: FastAPI, tenant: TenantClient
+) -> None:
+    from app.core.idempotency import purge_expired
+    from app.models import IdempotencyKey
+
+    async with transaction(app.state.sessions) as session:
+        for age_hours, key in ((49, "old"), (1, "recent")):
+            session.add(
+                IdempotencyKey(
+                    tenant_id=tenant.tenant_id,
+                    client_id=tenant.client_id,
+                    route="POST /v1/records",
+                    key=key,
+                    request_hash="h",
+                    status_code=200,
+                    response={},
+                    created_at=utcnow() - timedelta(hours=age_hours),
+                )
+            )
+    async with transaction(app.state.sessions) as session:
+        assert await purge_expired(session, 48) >= 1
+    async with transaction(app.state.sessions) as session:
+        left = (
+            await session.exec(
+                select(IdempotencyKey.key).where(IdempotencyKey.tenant_id == tenant.tenant_id)
+            )
+        ).all()
+    assert sorted(left) == ["recent"]

@@ -1,0 +1,118 @@
+"""Name comparisons: given and family levels, names written crosswise, middle names."""
+
+from __future__ import annotations
+
+from rapidfuzz.distance import OSA, JaroWinkler
+
+from app.resolution.nicknames import nickname_groups
+from app.resolution.types import NormalisedRecord
+
+_jw = JaroWinkler.similarity
+_GIVEN_LEVELS = frozenset({"exact", "nickname", "jw92", "jw80", "initial", "else"})
+_FAMILY_LEVELS = frozenset({"exact", "tokens", "jw92", "jw80", "else"})
+# How close a level is, for comparing a straight reading of the names with a crosswise one.
+_RANK = {"exact": 0, "nickname": 1, "tokens": 1, "jw92": 2, "jw80": 3}
+
+
+def given_level(a: str | None, b: str | None, ga: frozenset[str], gb: frozenset[str]) -> str:
+    """Given-name level: exact, nickname, jw92, jw80, initial or else."""
+    if not a or not b:
+        return "null"
+    if len(a) == 1 or len(b) == 1:
+        # An initial agreeing with an initial is still only an initial.
+        return "initial" if a[0] == b[0] else "else"
+    if a == b:
+        return "exact"
+    if ga & gb or a in gb or b in ga:
+        return "nickname"
+    if min(len(a), len(b)) <= 3:
+        # Jaro-Winkler flatters short names ("li"/"lei" are twins, not a typo); allow only a
+        # one-keystroke slip of the same length ("ned"/"nde", "zac"/"zqc") or a prefix.
+        if a.startswith(b) or b.startswith(a):
+            return "jw92"
+        same_len = len(a) == len(b)
+        return "jw80" if same_len and OSA.distance(a, b, score_cutoff=1) <= 1 else "else"
+    sim = _jw(a, b)
+    if sim >= 0.92 or a.startswith(b) or b.startswith(a):
+        return "jw92"
+    return "jw80" if sim >= 0.8 or OSA.distance(a, b, score_cutoff=1) <= 1 else "else"
+
+
+def family_level(a: str | None, b: str | None, ta: tuple[str, ...], tb: tuple[str, ...]) -> str:
+    """Family-name level: exact, tokens (compound surname part), jw92, jw80 or else."""
+    if not a or not b:
+        return "null"
+    if a == b:
+        return "exact"
+    # "garcia" vs "garcia lopez": one form omits a part. "garcia perez" vs "garcia alvarez"
+    # differ in the second surname, which makes them different people.
+    short, long = (ta, tb) if len(ta) <= len(tb) else (tb, ta)
+    if short and len(short) < len(long) and all(len(t) > 2 and t in long for t in short):
+        return "tokens"
+    sim = _jw(a, b)
+    if sim >= 0.92:
+        return "jw92"
+    return "jw80" if sim >= 0.8 else "else"
+
+
+def via_middle(a: NormalisedRecord, b: NormalisedRecord, level: str) -> str:
+    # Only for an initial: "F. Juliana" is Juliana, but "Andreas Hans" is not his father Hans.
+    pairs: list[tuple[str | None, str | None]] = []
+    if a.middle and a.given_key and len(a.given_key) == 1:
+        pairs.append((a.middle.split()[0], b.given_key))
+    if b.middle and b.given_key and len(b.given_key) == 1:
+        pairs.append((a.given_key, b.middle.split()[0]))
+    for x, y in pairs:
+        found = given_level(x, y, frozenset(), frozenset())
+        if found in ("exact", "jw92"):
+            return found
+    return level
+
+
+def middle_explains(a: NormalisedRecord, b: NormalisedRecord) -> bool:
+    """True when one record's given name is the other's middle name (goes by the middle)."""
+    ag, bg = a.given_key or "", b.given_key or ""
+    am, bm = (a.middle or "").replace(" ", ""), (b.middle or "").replace(" ", "")
+    return bool((am and am == bg) or (bm and bm == ag) or (am and bm and am == bm and not ag))
+
+
+def crosswise(
+    a: NormalisedRecord, b: NormalisedRecord, given: str, family: str
+) -> tuple[str, str, bool]:
+    """(given, family, swapped): the crosswise reading when it fits better than the straight one.
+
+    Asian name order and OTA forms filled the wrong way round put the family name in the given
+    field. Both sides must agree closely, a nickname counting as close ("smith, will" /
+    "william smith"); a looser side would pair Petra Meyer with Meyer Peter.
+    """
+    if not (a.given_key and a.family_key and b.given_key and b.family_key):
+        return given, family, False
+    cross_g = given_level(a.given_key, b.family_key, a.given_groups, nickname_groups(b.family_key))
+    cross_f = family_level(a.family_key, b.given_key, a.family_tokens, tuple(b.given_key.split()))
+    family_groups = nickname_groups(a.family_key)
+    nickname = a.family_key in b.given_groups or family_groups & b.given_groups
+    if cross_f in ("jw80", "else") and nickname:
+        cross_f = "jw92"  # "will" in the family field for "william": a nickname, crosswise
+    ranks = sorted((_RANK.get(cross_g, 9), _RANK.get(cross_f, 9)))
+    straight = sorted((_RANK.get(given, 9), _RANK.get(family, 9)))
+    if ranks[1] <= 2 and ranks < straight:
+        return (
+            cross_g if cross_g in _GIVEN_LEVELS else "jw92",
+            cross_f if cross_f in _FAMILY_LEVELS else "jw92",
+            True,
+        )
+    return given, family, False
+
+
+def clearly_different_given(a: NormalisedRecord, b: NormalisedRecord) -> bool:
+    """Two given names that are not one name misspelt, shortened or replaced by the middle one.
+
+    "Lotte" is short for "Charlotte" and "Mn" a slip for "Min"; "Anna" and "Lena" are two people.
+    """
+    x, y = a.given_key or "", b.given_key or ""
+    if not x or not y or middle_explains(a, b):
+        return False
+    short, long = sorted((x, y), key=len)
+    if len(short) >= 3 and short in long:
+        return False
+    return OSA.distance(x, y, score_cutoff=2) > 1 or min(len(x), len(y)) <= 3

@@ -1,0 +1,173 @@
+"""Scoring: the match weight of one record pair, the identifier rules, and a profile's score."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from app.resolution.compare import PairLevels, compare
+from app.resolution.model import MatchModel
+from app.resolution.types import Candidate, NormalisedRecord, PairEvidence
+
+# Personal identifiers: in a population of households a link by score needs one of them to
+# agree. Names plus an address are not enough (a father and son of the same name share both).
+CORROBORATING = ("dob", "email", "phone", "loyalty", "document", "social")
+AGREEING = frozenset({"exact", "swap", "one_part", "tail", "local", "fuzzy"})
+# Rules that decide a pair on an identifier alone; "uncorroborated" and
+# "verified-emails-differ" only stop a link by score.
+STRONG_RULES = frozenset({"relay-same-booking", "loyalty", "social", "document", "verified-email"})
+_NAME_FIELDS = ("given", "family", "name_swap")
+_SWAP_PENALTY = 1.0  # bits: given/family crosswise is usually data entry, but slightly less sure
+
+
+@dataclass(slots=True)
+class Scored:
+    """One pair's evidence plus the facts the decision rules need."""
+
+    evidence: PairEvidence
+    conflicts: frozenset[str]
+    agrees: frozenset[str]
+    strong: bool  # a deterministic identifier rule says "same guest"
+    corroborated: bool  # a personal identifier (dob, email, phone…) agrees
+    shared: frozenset[str] = frozenset()  # identifiers other profiles hold as well
+
+
+def identifier_keys(n: NormalisedRecord) -> dict[str, str]:
+    """Comparison -> blocking key of the record's identifiers (for shared-identifier counts)."""
+    keys: dict[str, str] = {}
+    if n.email and n.email_kind == "real" and not n.email_role:
+        keys["email"] = f"email:{n.email}"
+    if n.phone:
+        keys["phone"] = f"phone:{n.phone}"
+    if n.loyalty:
+        keys["loyalty"] = f"loyalty:{n.loyalty}"
+    if n.document:
+        keys["document"] = f"doc:{n.document}"
+    if n.social:
+        keys["social"] = f"social:{n.social}"
+    return keys
+
+
+def probability(weight: float) -> float:
+    """Match probability of a weight in bits (prior included)."""
+    if weight > 60:
+        return 1.0
+    return 1.0 / (1.0 + math.pow(2.0, -weight))
+
+
+def score_pair(
+    incoming: NormalisedRecord,
+    cand: Candidate,
+    model: MatchModel,
+    id_counts: Mapping[str, int],
+    max_profiles: int,
+    *,
+    households: bool = True,
+) -> Scored:
+    """Match weight, level per field and deterministic rule for one candidate record."""
+    other = cand.record
+    pair: PairLevels = compare(incoming, other)
+    levels = pair.levels
+    fields: dict[str, float] = {}
+    shared: set[str] = set()
+    total = model.prior_weight
+    for comp, level in levels.items():
+        count = id_counts.get(comp, 0) if level == "exact" else 0
+        if count > max_profiles:
+            # An identifier held by many profiles (agency phone, info@) identifies nobody.
+            levels[comp] = level = "shared"
+            weight = 0.0
+        elif comp == "given":
+            weight = model.weight(comp, level, pair.given_value)
+        elif comp == "family":
+            weight = model.weight(comp, level, pair.family_value)
+        else:
+            weight = model.weight(comp, level)
+        if count > 1 and level == "exact":
+            # The same identifier on k profiles: at most one of them is this guest, and a number
+            # that several guests give (an agency's, a family's) no longer vouches for anyone.
+            weight -= math.log2(count)
+            shared.add(comp)
+        if level != "null":
+            fields[comp] = weight
+            total += weight
+    if pair.swapped:
+        fields["name_swap"] = -_SWAP_PENALTY
+        levels["name_swap"] = "swapped"
+        total -= _SWAP_PENALTY
+    corroborated = _corroborated(levels)
+    rule = _strong_rule(incoming, other, levels)
+    verified = incoming.email_verified and other.email_verified
+    if rule is None and verified and levels["email"] == "else":
+        # Two verified personal inboxes that differ, and the given names do not clearly agree
+        # (guest1@ and guest5@ of the Example family): two people unless something personal
+        # says otherwise.
+        rule = None if "given" in pair.agrees or corroborated else "verified-emails-differ"
+    if rule is None and households and not corroborated and total > 0:
+        rule = "uncorroborated"  # may be reviewed, never linked on score alone
+    evidence = PairEvidence(
+        other=other.key,
+        profile_id=cand.profile_id,
+        weight=total,
+        probability=probability(total),
+        fields=fields,
+        levels=levels,
+        rule=rule,
+    )
+    strong = rule in STRONG_RULES
+    return Scored(evidence, pair.conflicts, pair.agrees, strong, corroborated, frozenset(shared))
+
+
+def _corroborated(levels: Mapping[str, str]) -> bool:
+    return any(levels[c] in AGREEING for c in CORROBORATING) or (
+        # A name-based address (maria.garcia@) is typed by namesakes and shared in families:
+        # it corroborates only while the phones do not say otherwise.
+        levels["email"] == "exact_named" and levels["phone"] in ("null", "shared")
+    )
+
+
+def _strong_rule(a: NormalisedRecord, b: NormalisedRecord, levels: dict[str, str]) -> str | None:
+    """The identifier rule that links this pair on its own, if any."""
+    if (
+        a.email_kind == "relay"
+        and b.email_kind == "relay"
+        and a.email == b.email
+        and a.reservation is not None
+        and b.reservation is not None
+        # The PMS copy of an OTA booking carries the OTA's number under its own source name.
+        and a.reservation.partition(":")[2] == b.reservation.partition(":")[2]
+    ):
+        return "relay-same-booking"
+    for comp in ("loyalty", "social", "document"):
+        if levels[comp] == "exact":
+            return comp
+    if levels["email"] in ("exact", "exact_named") and a.email_verified and b.email_verified:
+        return "verified-email"
+    return None
+
+
+def profile_weight(model: MatchModel, scored: Sequence[Scored]) -> tuple[float, bool]:
+    """(weight, corroborated) of the incoming record against a whole profile.
+
+    A profile is one guest seen several times: the incoming OTA record may share its phone with
+    one stay and its city with another. Each comparison takes its best level over the
+    profile's records, so evidence spread over the profile adds up, while a field disagrees
+    only when no record agrees on it.
+    """
+    best: dict[str, float] = {}
+    best_level: dict[str, str] = {}
+    names = -math.inf
+    for s in scored:
+        fields = s.evidence.fields
+        # Names count as one reading per record: "li min" agreeing on the given name and
+        # "min li" on the family name must not add up to a full name match.
+        names = max(names, sum(fields.get(c, 0.0) for c in _NAME_FIELDS))
+        for comp, weight in fields.items():
+            if comp not in _NAME_FIELDS and (comp not in best or weight > best[comp]):
+                best[comp] = weight
+                # Spread evidence is only as good as its parts: a number other guests also
+                # gave (an agency's) must not vouch for the profile.
+                best_level[comp] = "null" if comp in s.shared else s.evidence.levels[comp]
+    total = model.prior_weight + sum(best.values()) + (names if scored else 0.0)
+    return total, _corroborated({c: best_level.get(c, "null") for c in CORROBORATING})
