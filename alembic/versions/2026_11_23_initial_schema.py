@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-23 12:34:30.318036
+Create Date: 2026-11-23 12:54:10.205019
 """
 
 from collections.abc import Sequence
@@ -41,9 +41,6 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_api_clients')),
     sa.UniqueConstraint('client_id', name=op.f('uq_api_clients_client_id'))
     )
-    with op.batch_alter_table('api_clients', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_api_clients_tenant_id'), ['tenant_id'], unique=False)
-
     op.create_table('do_not_merge',
     sa.Column('id', sa.String(length=36), nullable=False),
     sa.Column('tenant_id', sa.String(length=36), nullable=False),
@@ -58,7 +55,6 @@ def upgrade() -> None:
     with op.batch_alter_table('do_not_merge', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_do_not_merge_record_a'), ['record_a'], unique=False)
         batch_op.create_index(batch_op.f('ix_do_not_merge_record_b'), ['record_b'], unique=False)
-        batch_op.create_index(batch_op.f('ix_do_not_merge_tenant_id'), ['tenant_id'], unique=False)
 
     op.create_table('events',
     sa.Column('id', sa.String(length=36), nullable=False),
@@ -72,7 +68,6 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('events', schema=None) as batch_op:
         batch_op.create_index('ix_events_tenant_created', ['tenant_id', 'created_at'], unique=False)
-        batch_op.create_index(batch_op.f('ix_events_tenant_id'), ['tenant_id'], unique=False)
 
     op.create_table('idempotency_keys',
     sa.Column('tenant_id', sa.String(length=36), nullable=False),
@@ -105,7 +100,6 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('jobs', schema=None) as batch_op:
         batch_op.create_index('ix_jobs_ready', ['status', 'run_at'], unique=False)
-        batch_op.create_index(batch_op.f('ix_jobs_tenant_id'), ['tenant_id'], unique=False)
 
     op.create_table('match_models',
     sa.Column('id', sa.String(length=36), nullable=False),
@@ -119,9 +113,6 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_match_models')),
     sa.UniqueConstraint('tenant_id', 'version', name=op.f('uq_match_models_tenant_id_version'))
     )
-    with op.batch_alter_table('match_models', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_match_models_tenant_id'), ['tenant_id'], unique=False)
-
     op.create_table('merge_events',
     sa.Column('id', sa.String(length=36), nullable=False),
     sa.Column('tenant_id', sa.String(length=36), nullable=False),
@@ -136,7 +127,6 @@ def upgrade() -> None:
     with op.batch_alter_table('merge_events', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_merge_events_merged_id'), ['merged_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_merge_events_survivor_id'), ['survivor_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_merge_events_tenant_id'), ['tenant_id'], unique=False)
 
     op.create_table('must_link',
     sa.Column('id', sa.String(length=36), nullable=False),
@@ -152,7 +142,6 @@ def upgrade() -> None:
     with op.batch_alter_table('must_link', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_must_link_record_a'), ['record_a'], unique=False)
         batch_op.create_index(batch_op.f('ix_must_link_record_b'), ['record_b'], unique=False)
-        batch_op.create_index(batch_op.f('ix_must_link_tenant_id'), ['tenant_id'], unique=False)
 
     op.create_table('profiles',
     sa.Column('id', sa.String(length=36), nullable=False),
@@ -172,7 +161,6 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('profiles', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_profiles_merged_into'), ['merged_into'], unique=False)
-        batch_op.create_index(batch_op.f('ix_profiles_tenant_id'), ['tenant_id'], unique=False)
 
     op.create_table('properties',
     sa.Column('id', sa.String(length=36), nullable=False),
@@ -185,9 +173,6 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_properties')),
     sa.UniqueConstraint('tenant_id', 'code', name=op.f('uq_properties_tenant_id_code'))
     )
-    with op.batch_alter_table('properties', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_properties_tenant_id'), ['tenant_id'], unique=False)
-
     op.create_table('source_records',
     sa.Column('id', sa.String(length=36), nullable=False),
     sa.Column('tenant_id', sa.String(length=36), nullable=False),
@@ -207,7 +192,6 @@ def upgrade() -> None:
     sa.UniqueConstraint('tenant_id', 'source', 'source_record_id', name=op.f('uq_source_records_tenant_id_source_source_record_id'))
     )
     with op.batch_alter_table('source_records', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_source_records_tenant_id'), ['tenant_id'], unique=False)
         batch_op.create_index('ix_source_records_tenant_profile', ['tenant_id', 'profile_id'], unique=False)
 
     op.create_table('match_decisions',
@@ -227,7 +211,6 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('match_decisions', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_match_decisions_profile_id'), ['profile_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_match_decisions_tenant_id'), ['tenant_id'], unique=False)
         batch_op.create_index('ix_match_decisions_tenant_record', ['tenant_id', 'record_id'], unique=False)
 
     op.create_table('record_keys',
@@ -241,7 +224,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('record_keys', schema=None) as batch_op:
         batch_op.create_index('ix_record_keys_lookup', ['tenant_id', 'key', 'profile_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_record_keys_profile_id'), ['profile_id'], unique=False)
+        batch_op.create_index('ix_record_keys_tenant_profile', ['tenant_id', 'profile_id'], unique=False)
 
     op.create_table('review_items',
     sa.Column('id', sa.String(length=36), nullable=False),
@@ -260,7 +243,6 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_review_items'))
     )
     with op.batch_alter_table('review_items', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_review_items_tenant_id'), ['tenant_id'], unique=False)
         batch_op.create_index('ix_review_items_tenant_status', ['tenant_id', 'status'], unique=False)
 
     op.create_table('stays',
@@ -286,7 +268,6 @@ def upgrade() -> None:
     sa.UniqueConstraint('tenant_id', 'source', 'reservation_id', name=op.f('uq_stays_tenant_id_source_reservation_id'))
     )
     with op.batch_alter_table('stays', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_stays_tenant_id'), ['tenant_id'], unique=False)
         batch_op.create_index('ix_stays_tenant_profile', ['tenant_id', 'profile_id'], unique=False)
 
     # ### end Alembic commands ###
@@ -296,75 +277,56 @@ def downgrade() -> None:
     # ### commands auto generated by Alembic - please adjust! ###
     with op.batch_alter_table('stays', schema=None) as batch_op:
         batch_op.drop_index('ix_stays_tenant_profile')
-        batch_op.drop_index(batch_op.f('ix_stays_tenant_id'))
 
     op.drop_table('stays')
     with op.batch_alter_table('review_items', schema=None) as batch_op:
         batch_op.drop_index('ix_review_items_tenant_status')
-        batch_op.drop_index(batch_op.f('ix_review_items_tenant_id'))
 
     op.drop_table('review_items')
     with op.batch_alter_table('record_keys', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_record_keys_profile_id'))
+        batch_op.drop_index('ix_record_keys_tenant_profile')
         batch_op.drop_index('ix_record_keys_lookup')
 
     op.drop_table('record_keys')
     with op.batch_alter_table('match_decisions', schema=None) as batch_op:
         batch_op.drop_index('ix_match_decisions_tenant_record')
-        batch_op.drop_index(batch_op.f('ix_match_decisions_tenant_id'))
         batch_op.drop_index(batch_op.f('ix_match_decisions_profile_id'))
 
     op.drop_table('match_decisions')
     with op.batch_alter_table('source_records', schema=None) as batch_op:
         batch_op.drop_index('ix_source_records_tenant_profile')
-        batch_op.drop_index(batch_op.f('ix_source_records_tenant_id'))
 
     op.drop_table('source_records')
-    with op.batch_alter_table('properties', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_properties_tenant_id'))
-
     op.drop_table('properties')
     with op.batch_alter_table('profiles', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_profiles_tenant_id'))
         batch_op.drop_index(batch_op.f('ix_profiles_merged_into'))
 
     op.drop_table('profiles')
     with op.batch_alter_table('must_link', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_must_link_tenant_id'))
         batch_op.drop_index(batch_op.f('ix_must_link_record_b'))
         batch_op.drop_index(batch_op.f('ix_must_link_record_a'))
 
     op.drop_table('must_link')
     with op.batch_alter_table('merge_events', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_merge_events_tenant_id'))
         batch_op.drop_index(batch_op.f('ix_merge_events_survivor_id'))
         batch_op.drop_index(batch_op.f('ix_merge_events_merged_id'))
 
     op.drop_table('merge_events')
-    with op.batch_alter_table('match_models', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_match_models_tenant_id'))
-
     op.drop_table('match_models')
     with op.batch_alter_table('jobs', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_jobs_tenant_id'))
         batch_op.drop_index('ix_jobs_ready')
 
     op.drop_table('jobs')
     op.drop_table('idempotency_keys')
     with op.batch_alter_table('events', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_events_tenant_id'))
         batch_op.drop_index('ix_events_tenant_created')
 
     op.drop_table('events')
     with op.batch_alter_table('do_not_merge', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_do_not_merge_tenant_id'))
         batch_op.drop_index(batch_op.f('ix_do_not_merge_record_b'))
         batch_op.drop_index(batch_op.f('ix_do_not_merge_record_a'))
 
     op.drop_table('do_not_merge')
-    with op.batch_alter_table('api_clients', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_api_clients_tenant_id'))
-
     op.drop_table('api_clients')
     op.drop_table('tenants')
     # ### end Alembic commands ###

@@ -57,8 +57,8 @@ def id_field() -> Any:
 
 
 def tenant_field() -> Any:
-    """The tenant every row belongs to."""
-    return Field(foreign_key="tenants.id", index=True, max_length=36, ondelete="CASCADE")
+    """The tenant every row belongs to (indexed through each table's tenant-first indexes)."""
+    return Field(foreign_key="tenants.id", max_length=36, ondelete="CASCADE")
 
 
 def created_field() -> Any:

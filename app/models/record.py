@@ -38,14 +38,17 @@ class RecordKey(SQLModel, table=True):
     """An identifier or blocking key of a record, with the profile it currently belongs to."""
 
     __tablename__ = "record_keys"
-    __table_args__ = (sa.Index("ix_record_keys_lookup", "tenant_id", "key", "profile_id"),)
+    __table_args__ = (
+        sa.Index("ix_record_keys_lookup", "tenant_id", "key", "profile_id"),
+        sa.Index("ix_record_keys_tenant_profile", "tenant_id", "profile_id"),
+    )
 
     record_id: str = Field(
         foreign_key="source_records.id", primary_key=True, max_length=36, ondelete="CASCADE"
     )
     key: str = Field(primary_key=True, max_length=300)
     tenant_id: str = Field(foreign_key="tenants.id", max_length=36, ondelete="CASCADE")
-    profile_id: str = Field(max_length=36, index=True)
+    profile_id: str = Field(max_length=36)
 
 
 class Stay(SQLModel, table=True):

@@ -6,6 +6,7 @@ from collections.abc import Collection, Sequence
 from typing import Any
 
 from sqlalchemy import bindparam, insert, tuple_, update
+from sqlalchemy import select as sa_select
 from sqlmodel import col, delete, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -35,6 +36,63 @@ async def records_by_source_ids(
         )
         found.extend((await session.exec(stmt)).all())
     return found
+
+
+_ROW_COLUMNS = tuple(
+    col(column)
+    for column in (
+        SourceRecord.id,
+        SourceRecord.source,
+        SourceRecord.source_record_id,
+        SourceRecord.profile_id,
+        SourceRecord.normalised,
+        SourceRecord.content_hash,
+        SourceRecord.source_version,
+        SourceRecord.property_code,
+        SourceRecord.received_at,
+        SourceRecord.updated_at,
+    )
+)
+
+
+async def record_rows_of_profiles(
+    session: AsyncSession, tenant_id: str, profile_ids: Collection[str]
+) -> list[Any]:
+    """Every record of the profiles, without the raw data (plain rows, no ORM objects)."""
+    rows: list[Any] = []
+    connection = await session.connection()
+    for chunk in _chunks(list(profile_ids)):
+        stmt = sa_select(*_ROW_COLUMNS).where(
+            col(SourceRecord.tenant_id) == tenant_id, col(SourceRecord.profile_id).in_(chunk)
+        )
+        rows.extend((await connection.execute(stmt)).all())
+    return rows
+
+
+async def keys_among(
+    session: AsyncSession, tenant_id: str, keys: Collection[str]
+) -> list[tuple[str, str]]:
+    """(record id, key) of every record holding one of the keys."""
+    found: list[tuple[str, str]] = []
+    for chunk in _chunks(sorted(keys)):
+        stmt = select(RecordKey.record_id, RecordKey.key).where(
+            RecordKey.tenant_id == tenant_id, col(RecordKey.key).in_(chunk)
+        )
+        found.extend((rid, key) for rid, key in (await session.exec(stmt)).all())
+    return found
+
+
+async def record_data(
+    session: AsyncSession, tenant_id: str, record_ids: Collection[str]
+) -> dict[str, dict[str, Any]]:
+    """The raw data of records, by id."""
+    data: dict[str, dict[str, Any]] = {}
+    for chunk in _chunks(list(record_ids)):
+        stmt = select(SourceRecord.id, SourceRecord.data).where(
+            SourceRecord.tenant_id == tenant_id, col(SourceRecord.id).in_(chunk)
+        )
+        data.update({rid: dict(value) for rid, value in (await session.exec(stmt)).all()})
+    return data
 
 
 async def profile_ages(

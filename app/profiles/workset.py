@@ -26,7 +26,7 @@ class Row:
     source: str
     source_record_id: str
     profile_id: str
-    data: dict[str, Any]
+    data: dict[str, Any] | None  # None: not loaded yet (only golden fields need it)
     norm: NormalisedRecord
     norm_json: dict[str, Any]
     keys: list[str]
@@ -39,6 +39,7 @@ class Row:
     changed: bool = False
 
     def view(self) -> RecordView:
+        assert self.data is not None, "load data before computing golden fields"
         return RecordView(self.source, self.data, self.norm_json, self.updated_at)
 
 

@@ -25,9 +25,7 @@ from app.profiles import batch_repository as batch_repo
 from app.profiles import repository as repo
 from app.profiles.codec import from_json
 from app.profiles.golden import golden_view
-from app.profiles.search import search_keys
 from app.profiles.workset import CANDIDATE_PROFILES_PER_KEY, Row, StayRow, WorkingSet
-from app.resolution import blocking_keys
 
 if TYPE_CHECKING:
     from app.profiles.linking import Incoming
@@ -49,17 +47,16 @@ async def _lock_keys(session: AsyncSession, tenant_id: str, keys: set[str]) -> N
     )
 
 
-def _row_of(record: SourceRecord) -> Row:
-    norm = from_json(record.normalised)
+def _row_of(record: Any, keys: list[str]) -> Row:
     return Row(
         id=record.id,
         source=record.source,
         source_record_id=record.source_record_id,
         profile_id=record.profile_id,
-        data=record.data,
-        norm=norm,
+        data=None,
+        norm=from_json(record.normalised),
         norm_json=record.normalised,
-        keys=[*blocking_keys(norm), *search_keys(norm)],
+        keys=keys,
         content_hash=record.content_hash,
         source_version=record.source_version,
         property_code=record.property_code,
@@ -71,7 +68,10 @@ def _row_of(record: SourceRecord) -> Row:
 async def load_working_set(
     session: AsyncSession, tenant_id: str, batch: Sequence[Incoming]
 ) -> WorkingSet:
-    """Every stored record of every profile that shares a key with the batch."""
+    """Every stored record of every profile that shares a key with the batch.
+
+    Stored records are indexed only under the batch's keys: no other key is ever looked up.
+    """
     ws = WorkingSet(tenant_id)
     keys = {k for item in batch for k in item.blocking}
     await _lock_keys(session, tenant_id, keys)
@@ -80,8 +80,11 @@ async def load_working_set(
     hits = await repo.key_hits(session, tenant_id, keys, CANDIDATE_PROFILES_PER_KEY)
     ws.db_counts = dict(hits.profiles_per_key)
     profile_ids = set(hits.profile_ids) | {r.profile_id for r in known}
-    for record in await repo.records_of_profiles(session, tenant_id, profile_ids):
-        ws.add_row(_row_of(record))
+    keys_of: dict[str, list[str]] = defaultdict(list)
+    for record_id, key in await batch_repo.keys_among(session, tenant_id, keys):
+        keys_of[record_id].append(key)
+    for record in await batch_repo.record_rows_of_profiles(session, tenant_id, profile_ids):
+        ws.add_row(_row_of(record, keys_of.get(record.id, [])))
     ws.profile_created.update(await batch_repo.profile_ages(session, tenant_id, profile_ids))
     record_keys = set(ws.rows) | {i.norm.key for i in batch}
     ws.separated = set(await repo.separated_pairs(session, tenant_id, record_keys))
@@ -184,7 +187,24 @@ async def write_changes(session: AsyncSession, ws: WorkingSet) -> None:
         (Event, ws.events),
     ):
         await batch_repo.insert_rows(session, model, items)
+    await _load_missing_data(session, ws)
     await batch_repo.update_profiles(session, _profile_updates(ws, now))
+
+
+async def _load_missing_data(session: AsyncSession, ws: WorkingSet) -> None:
+    """Fetch the raw data of the records whose profiles need new golden fields."""
+    missing = [
+        ws.rows[k].id
+        for profile_id in ws.touched
+        for k in ws.members.get(profile_id, ())
+        if ws.rows[k].data is None
+    ]
+    if not missing:
+        return
+    data = await batch_repo.record_data(session, ws.tenant_id, missing)
+    for row in ws.rows.values():
+        if row.data is None and row.id in data:
+            row.data = data[row.id]
 
 
 def _profile_updates(ws: WorkingSet, now: Any) -> list[dict[str, Any]]:

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date
 
-from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
+from app.resolution.location import area_level, house_level, street_level
 from app.resolution.namecompare import (
     clearly_different_given,
     crosswise,
@@ -27,6 +26,7 @@ class PairLevels:
     swapped: bool  # given and family matched crosswise
     given_value: str | None  # the agreeing name key, for tf adjustment
     family_value: str | None
+    street_value: str | None  # the agreeing street, for tf adjustment
     conflicts: frozenset[str]  # "dob", "given", "suffix": on this alone, different people
     agrees: frozenset[str]  # the same three facts, where they clearly agree
 
@@ -102,34 +102,6 @@ def _exact(a: str | None, b: str | None) -> str:
     return "exact" if a == b else "else"
 
 
-_DIGITS = re.compile(r"\d+")
-
-
-def _same_address(a: str, b: str) -> bool:
-    if a == b:
-        return True
-    # House numbers must agree: "kirchweg 67" and "kirchweg 86" are neighbours, not one home.
-    if set(_DIGITS.findall(a)) != set(_DIGITS.findall(b)):
-        return False
-    return bool(fuzz.token_sort_ratio(a, b, score_cutoff=85))
-
-
-def location_level(a: NormalisedRecord, b: NormalisedRecord) -> str:
-    """Finest agreeing level of address / postcode / city / country, else a disagreement."""
-    if a.address and b.address and _same_address(a.address, b.address):
-        # Street and postcode both agreeing pin one home; a street alone recurs across towns.
-        return "full" if a.postcode and a.postcode == b.postcode else "address"
-    if a.postcode and b.postcode and a.postcode == b.postcode:
-        return "postcode"
-    if a.city and b.city and (a.city == b.city or fuzz.ratio(a.city, b.city, score_cutoff=90)):
-        return "city"
-    if a.country and b.country:
-        return "country" if a.country == b.country else "else"
-    if (a.city and b.city) or (a.postcode and b.postcode):
-        return "else"
-    return "null"
-
-
 def _social_level(a: str | None, b: str | None) -> str:
     if not a or not b:
         return "null"
@@ -161,7 +133,9 @@ def compare(a: NormalisedRecord, b: NormalisedRecord) -> PairLevels:
         "dob": dob,
         "email": _email_level(a, b),
         "phone": _phone_level(a, b),
-        "location": location_level(a, b),
+        "house": house_level(a.house, b.house),
+        "street": street_level(a.street, b.street),
+        "area": area_level(a, b),
         "loyalty": _exact(a.loyalty, b.loyalty),
         "document": document,
         "social": _social_level(a.social, b.social),
@@ -178,4 +152,6 @@ def compare(a: NormalisedRecord, b: NormalisedRecord) -> PairLevels:
         conflicts.add("given")
     elif given in ("exact", "nickname", "jw92"):
         agrees.add("given")
-    return PairLevels(levels, swapped, g_val, f_val, frozenset(conflicts), frozenset(agrees))
+    return PairLevels(
+        levels, swapped, g_val, f_val, a.street, frozenset(conflicts), frozenset(agrees)
+    )

@@ -82,4 +82,13 @@ def blocking_keys(n: NormalisedRecord) -> list[str]:
         keys.append(f"elocal:{n.email_local}")
     if pf and n.address:
         keys.append(f"faddr:{pf}:{n.address}")
+    if n.postcode:
+        # Records with little else (no birth date, a typo'd family name) still share where
+        # they live: the given name, the house or the street within one postcode.
+        if pg:
+            keys.append(f"gpc:{pg}:{n.postcode}")
+        if n.house:
+            keys.append(f"hpc:{n.house}:{n.postcode}")
+        if n.street:
+            keys.append(f"spc:{phonetic(n.street.replace(' ', ''))}:{n.postcode}")
     return keys

@@ -17,15 +17,16 @@ LEVELS: dict[str, tuple[str, ...]] = {
     "email": ("exact", "exact_named", "local", "fuzzy", "else"),
     # exact_fixed: the same fixed line, which a household (parent and child, a couple) shares.
     "phone": ("exact", "exact_fixed", "tail", "fuzzy", "else"),
-    # One comparison for where the guest lives: street, postcode and city are not independent,
-    # so summing them would count one fact three times. Finest agreeing level wins.
-    # full: street and postcode; address: the street agrees but the postcode is missing or not.
-    "location": ("full", "address", "postcode", "city", "country", "else"),
+    # Where the guest lives (see location.py): house number, street, and the area (postcode
+    # and city are one fact, so they share a comparison; region and country are coarser).
+    "house": ("exact", "typo", "else"),
+    "street": ("exact", "jw92", "jw80", "else"),
+    "area": ("both", "postcode", "city", "region", "country", "else"),
     "loyalty": ("exact", "else"),
     "document": ("exact", "else"),
     "social": ("exact", "else"),
 }
-TF_COMPARISONS = ("given", "family")
+TF_COMPARISONS = ("given", "family", "street")
 # Guard rails on tf-adjusted weights: a very rare name may add at most this much over the
 # average exact weight, a very common one lose at most this much.
 TF_MAX_GAIN = 3.0
@@ -36,7 +37,7 @@ _MIN_P = 1e-7
 def _levels(
     values: dict[str, float], names: tuple[str, ...], shipped: dict[str, float]
 ) -> dict[str, float]:
-    # A model stored before a level existed (location "full") borrows the shipped value.
+    # A model stored before a comparison or level existed borrows the shipped value.
     return {name: max(values.get(name, shipped.get(name, _MIN_P)), _MIN_P) for name in names}
 
 
@@ -57,13 +58,16 @@ _DEFAULT_M: dict[str, dict[str, float]] = {
     "dob": {"exact": 0.93, "swap": 0.01, "one_part": 0.04, "else": 0.02},
     "email": {"exact": 0.40, "exact_named": 0.40, "local": 0.04, "fuzzy": 0.03, "else": 0.13},
     "phone": {"exact": 0.62, "exact_fixed": 0.20, "tail": 0.04, "fuzzy": 0.04, "else": 0.10},
-    "location": {
-        "full": 0.45,
-        "address": 0.10,
+    # Guests move: a new address must not veto a returning guest.
+    "house": {"exact": 0.80, "typo": 0.03, "else": 0.17},
+    "street": {"exact": 0.70, "jw92": 0.08, "jw80": 0.04, "else": 0.18},
+    "area": {
+        "both": 0.50,
         "postcode": 0.12,
-        "city": 0.10,
-        "country": 0.18,
-        "else": 0.05,
+        "city": 0.12,
+        "region": 0.04,
+        "country": 0.15,
+        "else": 0.07,
     },
     "loyalty": {"exact": 0.90, "else": 0.10},
     "document": {"exact": 0.80, "else": 0.20},
@@ -82,13 +86,17 @@ _DEFAULT_U: dict[str, dict[str, float]] = {
     "dob": {"exact": 4e-5, "swap": 1e-5, "one_part": 0.004, "else": 0.99595},
     "email": {"exact": 5e-6, "exact_named": 2e-4, "local": 5e-5, "fuzzy": 1e-4, "else": 0.999645},
     "phone": {"exact": 8e-6, "exact_fixed": 2e-4, "tail": 2e-5, "fuzzy": 2e-4, "else": 0.999570},
-    "location": {
-        "full": 2e-5,
-        "address": 2e-4,
-        "postcode": 0.004,
+    # House and street u are those of records already in one area (candidates come from
+    # blocking on it): a street agrees by chance far more often there than across a country.
+    "house": {"exact": 0.03, "typo": 0.005, "else": 0.965},
+    "street": {"exact": 0.003, "jw92": 0.002, "jw80": 0.01, "else": 0.985},
+    "area": {
+        "both": 0.002,
+        "postcode": 0.002,
         "city": 0.02,
-        "country": 0.35,
-        "else": 0.6258,
+        "region": 0.1,
+        "country": 0.3,
+        "else": 0.576,
     },
     "loyalty": {"exact": 1e-6, "else": 0.999999},
     "document": {"exact": 1e-6, "else": 0.999999},
@@ -102,9 +110,13 @@ class MatchModel:
 
     m: dict[str, dict[str, float]]
     u: dict[str, dict[str, float]]
-    prior: float = 1e-5  # λ: probability that two random records are the same guest
+    # λ: probability that two random records are the same guest. The shipped value fits a new
+    # tenant of ~10^4 records where a returning guest's record matches one or two others;
+    # train() estimates the tenant's own (larger tenants have a smaller λ).
+    prior: float = 1e-4
     tf_given: dict[str, float] = field(default_factory=dict)
     tf_family: dict[str, float] = field(default_factory=dict)
+    tf_street: dict[str, float] = field(default_factory=dict)
     version: str = "fs-default-1"
     weights: dict[str, dict[str, float]] = field(init=False, repr=False, compare=False)
     prior_weight: float = field(init=False, repr=False, compare=False)
@@ -134,11 +146,18 @@ class MatchModel:
         base = self.weights[comparison][level]
         if value is None or level != "exact" or comparison not in TF_COMPARISONS:
             return base
-        tf = (self.tf_given if comparison == "given" else self.tf_family).get(value)
+        tf = self.tf_table(comparison).get(value)
         if tf is None:
             return base
-        adjusted = math.log2(self.m[comparison]["exact"] / max(tf, _MIN_P))
+        m_exact = self.m.get(comparison, _DEFAULT_M[comparison])["exact"]
+        adjusted = math.log2(m_exact / max(tf, _MIN_P))
         return min(max(adjusted, base - TF_MAX_LOSS), base + TF_MAX_GAIN)
+
+    def tf_table(self, comparison: str) -> dict[str, float]:
+        """Term frequencies of one tf-adjusted comparison."""
+        if comparison == "given":
+            return self.tf_given
+        return self.tf_family if comparison == "family" else self.tf_street
 
     def to_json(self) -> str:
         """Serialise the model (stable key order, so versions diff cleanly)."""
@@ -149,6 +168,7 @@ class MatchModel:
             "u": self.u,
             "tf_given": self.tf_given,
             "tf_family": self.tf_family,
+            "tf_street": self.tf_street,
         }
         return json.dumps(body, sort_keys=True)
 
@@ -162,6 +182,7 @@ class MatchModel:
             prior=float(body["prior"]),
             tf_given={k: float(v) for k, v in body.get("tf_given", {}).items()},
             tf_family={k: float(v) for k, v in body.get("tf_family", {}).items()},
+            tf_street={k: float(v) for k, v in body.get("tf_street", {}).items()},
             version=str(body["version"]),
         )
 

@@ -50,7 +50,8 @@ def family_level(a: str | None, b: str | None, ta: tuple[str, ...], tb: tuple[st
     if short and len(short) < len(long) and all(len(t) > 2 and t in long for t in short):
         return "tokens"
     sim = _jw(a, b)
-    if sim >= 0.92:
+    if sim >= 0.92 or (min(len(a), len(b)) >= 5 and _one_slip(a, b)):
+        # One slipped key in a longer surname ("thpmas") is a typo, whatever Jaro-Winkler says.
         return "jw92"
     return "jw80" if sim >= 0.8 else "else"
 
@@ -76,6 +77,10 @@ def middle_explains(a: NormalisedRecord, b: NormalisedRecord) -> bool:
     return bool((am and am == bg) or (bm and bm == ag) or (am and bm and am == bm and not ag))
 
 
+def _one_slip(x: str, y: str) -> bool:
+    return min(len(x), len(y)) >= 4 and OSA.distance(x, y, score_cutoff=1) <= 1
+
+
 def crosswise(
     a: NormalisedRecord, b: NormalisedRecord, given: str, family: str
 ) -> tuple[str, str, bool]:
@@ -93,7 +98,13 @@ def crosswise(
     nickname = a.family_key in b.given_groups or family_groups & b.given_groups
     if cross_f in ("jw80", "else") and nickname:
         cross_f = "jw92"  # "will" in the family field for "william": a nickname, crosswise
-    ranks = sorted((_RANK.get(cross_g, 9), _RANK.get(cross_f, 9)))
+    rank_g, rank_f = _RANK.get(cross_g, 9), _RANK.get(cross_f, 9)
+    # One slipped keystroke is close too ("ethgn" for "ethan"), but "petra" is not "peter".
+    if rank_g == 3 and _one_slip(a.given_key, b.family_key):
+        rank_g = 2
+    if rank_f == 3 and _one_slip(a.family_key, b.given_key):
+        rank_f = 2
+    ranks = sorted((rank_g, rank_f))
     straight = sorted((_RANK.get(given, 9), _RANK.get(family, 9)))
     if ranks[1] <= 2 and ranks < straight:
         return (

@@ -10,6 +10,7 @@ import phonenumbers
 from unidecode import unidecode
 
 from app.resolution.countries import country_code
+from app.resolution.location import normalise_address, split_line
 from app.resolution.names import fold, name_key, parse_name
 from app.resolution.nicknames import canonical_given, nickname_groups
 from app.resolution.types import NormalisedRecord
@@ -107,37 +108,7 @@ _DOC_TYPES = {
     "residence_permit": "residence",
     "visa": "visa",
 }
-_ADDRESS_WORDS = {
-    "street": "st",
-    "str": "st",
-    "strasse": "st",
-    "road": "rd",
-    "avenue": "ave",
-    "av": "ave",
-    "drive": "dr",
-    "lane": "ln",
-    "court": "ct",
-    "place": "pl",
-    "crescent": "cres",
-    "boulevard": "blvd",
-    "highway": "hwy",
-    "terrace": "tce",
-    "parade": "pde",
-    "circuit": "cct",
-    "close": "cl",
-    "square": "sq",
-    "apartment": "apt",
-    "unit": "u",
-    "flat": "u",
-    "north": "n",
-    "south": "s",
-    "east": "e",
-    "west": "w",
-    "calle": "c",
-    "rue": "r",
-}
 _ALNUM = re.compile(r"[^0-9A-Z]+")
-_WORDS = re.compile(r"[a-z0-9]+")
 
 
 def canonical_email(raw: str | None) -> str | None:
@@ -200,18 +171,6 @@ def _document_kind(type_: str, country: str | None) -> str:
     return f"{kind}:{country_code(country) or ''}"
 
 
-def normalise_address(line1: str | None, line2: str | None = None) -> str | None:
-    """Folded address line with common street-type words abbreviated the same way."""
-    text = " ".join(p for p in (line1, line2) if p)
-    if not text:
-        return None
-    words = _WORDS.findall(unidecode(text.replace("ß", "ss")).lower())
-    out = [_ADDRESS_WORDS.get(w, w) for w in words]
-    # German compounds: "hauptstrasse" -> "haupt st" so it meets "haupt str."
-    out = [w[:-7] + " st" if w.endswith("strasse") and len(w) > 7 else w for w in out]
-    return " ".join(out) or None
-
-
 def _plausible_dob(value: date | None) -> date | None:
     """Drop placeholder birth dates (1900-01-01, 1970-01-01, the future): they are not facts."""
     if value is None or value.year < 1900 or value >= date.today():
@@ -252,6 +211,7 @@ def normalise(record: GuestRecord) -> NormalisedRecord:
     postcode = _ALNUM.sub("", address.postcode.upper()) if address and address.postcode else None
     loyalty = _ALNUM.sub("", record.loyalty_number.upper()) if record.loyalty_number else None
     reservation = f"{record.source}:{record.stay.reservation_id}" if record.stay else None
+    house, street = split_line((address.line1 or address.line2) if address else None)
     return NormalisedRecord(
         key=f"{record.source}:{record.source_record_id}",
         source=record.source,
@@ -282,4 +242,7 @@ def normalise(record: GuestRecord) -> NormalisedRecord:
         email_local=email.partition("@")[0] if email and kind == "real" else None,
         address=normalise_address(address.line1, address.line2) if address else None,
         document_kind=_document_kind(document.type, document.country) if document else None,
+        house=house,
+        street=street,
+        region=fold(address.region) if address and address.region else None,
     )

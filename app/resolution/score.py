@@ -82,6 +82,8 @@ def score_pair(
             weight = model.weight(comp, level, pair.given_value)
         elif comp == "family":
             weight = model.weight(comp, level, pair.family_value)
+        elif comp == "street":
+            weight = model.weight(comp, level, pair.street_value)
         else:
             weight = model.weight(comp, level)
         if count > 1 and level == "exact":

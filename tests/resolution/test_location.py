@@ -1,0 +1,86 @@
+"""Where a guest lives: house number, street and area, each its own comparison."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from app.resolution.location import area_level, house_level, split_line, street_level
+from tests.resolution.builders import guest
+
+
+@pytest.mark.parametrize(
+    ("line1", "house", "street"),
+    [
+        ("12 Oak Street", "12", "oak st"),
+        ("Lindenstraße 12", "12", "linden st"),
+        ("Hauptstr. 5a", "5a", "haupt st"),
+        ("80 Croton Street", "80", "croton st"),
+        ("Rockview", None, "rockview"),
+        ("", None, None),
+        (None, None, None),
+    ],
+)
+def test_split_line(line1: str | None, house: str | None, street: str | None) -> None:
+    assert split_line(line1) == (house, street)
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "level"),
+    [
+        ("12", "12", "exact"),
+        ("51", "15", "typo"),  # two digits swapped
+        ("132", "133", "typo"),
+        ("7", "8", "else"),  # neighbours, not a slip
+        ("12", "13", "else"),
+        ("12", None, "null"),
+    ],
+)
+def test_house_level(a: str, b: str | None, level: str) -> None:
+    assert house_level(a, b) == level
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "level"),
+    [
+        ("oak st", "oak st", "exact"),
+        ("croton st", "crotonst", "exact"),  # "crotonstreet" after abbreviation
+        ("chippindall cct", "chippindallcircuit", "jw92"),
+        ("mclachlan cres", "mclachlan crescent lodge", "jw80"),
+        ("oak st", "mill ln", "else"),
+        (None, "oak st", "null"),
+    ],
+)
+def test_street_level(a: str | None, b: str | None, level: str) -> None:
+    assert street_level(a, b) == level
+
+
+HOME = {"city": "Nambour", "postcode": "4306", "region": "QLD", "country": "AU"}
+
+
+@pytest.mark.parametrize(
+    ("other", "level"),
+    [
+        (HOME, "both"),
+        ({**HOME, "city": "Nambuor"}, "both"),  # city typo
+        ({**HOME, "city": "Brisbane"}, "postcode"),
+        ({**HOME, "city": None}, "postcode"),
+        ({**HOME, "postcode": "4360"}, "city"),  # postcode typo: the city still agrees
+        ({**HOME, "postcode": "4000", "city": "Brisbane"}, "region"),
+        ({"city": "Sydney", "postcode": "2000", "region": "NSW", "country": "AU"}, "country"),
+        ({"city": "Berlin", "postcode": "10115", "country": "DE"}, "else"),
+    ],
+)
+def test_area_level(other: dict[str, Any], level: str) -> None:
+    assert area_level(guest(address=HOME), guest(address=other)) == level
+
+
+def test_a_typo_in_the_suburb_keeps_street_and_postcode_evidence() -> None:
+    # One "finest level" comparison lost the street when the whole line did not match.
+    home = {"line1": "80 Croton Street", "line2": "Rockview", **HOME}
+    typo = {**home, "line1": "80 crotonstreet", "line2": "Rockvjew", "city": "Nambuor"}
+    a, b = guest(address=home), guest(address=typo)
+    assert (a.house, b.house) == ("80", "80")
+    assert street_level(a.street, b.street) == "exact"
+    assert area_level(a, b) == "both"
