@@ -7,7 +7,7 @@ import signal
 import sys
 from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Annotated, TypeVar
+from typing import Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
@@ -33,6 +33,8 @@ app.add_typer(tenant_app, name="tenant")
 app.add_typer(property_app, name="property")
 app.add_typer(client_app, name="client")
 model_app = typer.Typer(help="Match models.", no_args_is_help=True)
+matching_app = typer.Typer(help="Matching thresholds of a tenant.", no_args_is_help=True)
+app.add_typer(matching_app, name="matching")
 app.add_typer(export_app, name="export")
 app.add_typer(model_app, name="model")
 console = Console(stderr=True)
@@ -279,6 +281,47 @@ def model_train(tenant: TenantOpt) -> None:
     version, count = _run(work)
     typer.echo(f"model {version} trained on {count} records and active")
     console.print("run `guestid resolve --rebuild` to apply it to records already resolved")
+
+
+@matching_app.command("set")
+def matching_set(
+    tenant: TenantOpt,
+    merge_probability: Annotated[float | None, typer.Option(help="Auto-merge at or above.")] = None,
+    review_probability: Annotated[float | None, typer.Option(help="Review at or above.")] = None,
+    max_key_profiles: Annotated[int | None, typer.Option(help="Identifier sharing cap.")] = None,
+    households: Annotated[
+        bool | None,
+        typer.Option(
+            "--households/--no-households",
+            help="Guests come in households (hotels); --no-households for registers of "
+            "independent people.",
+        ),
+    ] = None,
+) -> None:
+    """Change the tenant's matching thresholds (unset options keep their value)."""
+    from dataclasses import asdict, replace
+
+    from app.matching.service import set_thresholds, thresholds_of, validate_thresholds
+
+    changes: dict[str, Any] = {
+        k: v
+        for k, v in {
+            "merge_probability": merge_probability,
+            "review_probability": review_probability,
+            "max_key_profiles": max_key_profiles,
+            "households": households,
+        }.items()
+        if v is not None
+    }
+
+    async def work(sessions: async_sessionmaker[AsyncSession]) -> dict[str, object]:
+        async with transaction(sessions) as session:
+            found = await tenancy.find_tenant(session, tenant)
+            wanted = validate_thresholds(asdict(replace(thresholds_of(found), **changes)))
+            await set_thresholds(session, found.id, wanted)
+            return asdict(wanted)
+
+    typer.echo(" ".join(f"{k}={v}" for k, v in _run(work).items()))
 
 
 @app.command()

@@ -131,39 +131,9 @@ async def insert_rows(session: AsyncSession, model: type[Any], rows: list[dict[s
         await connection.execute(insert(model.__table__), list(chunk))
 
 
-async def update_records(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
-    """UPDATE changed source records by id."""
-    if not rows:
-        return
-    table = SourceRecord.__table__  # type: ignore[attr-defined]
-    stmt = (
-        update(table)
-        .where(table.c.id == bindparam("_id"))
-        .values({k: bindparam(k) for k in rows[0] if k != "_id"})
-    )
-    connection = await session.connection()
-    await connection.execute(stmt, rows)
-
-
-async def update_stays(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
-    """UPDATE changed stays by id."""
-    if not rows:
-        return
-    table = Stay.__table__  # type: ignore[attr-defined]
-    stmt = (
-        update(table)
-        .where(table.c.id == bindparam("_id"))
-        .values({k: bindparam(k) for k in rows[0] if k != "_id"})
-    )
-    connection = await session.connection()
-    await connection.execute(stmt, rows)
-
-
-async def update_profiles(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
-    """UPDATE profiles (golden fields or forwarding) by id."""
-    if not rows:
-        return
-    table = Profile.__table__  # type: ignore[attr-defined]
+async def update_by_id(session: AsyncSession, model: type[Any], rows: list[dict[str, Any]]) -> None:
+    """UPDATE rows of one table by id (`_id`), one executemany per set of columns."""
+    table = model.__table__
     connection = await session.connection()
     for shape in {tuple(sorted(r)) for r in rows}:
         same = [r for r in rows if tuple(sorted(r)) == shape]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 # Property systems know the guest at the desk; OTAs see a booker behind an alias.
@@ -115,3 +115,18 @@ def golden_view(
     golden["vip"] = any(r.data.get("vip") for r in records)
     golden["do_not_rent"] = any(r.data.get("do_not_rent") for r in records)
     return golden
+
+
+def profile_columns(records: Sequence[RecordView]) -> dict[str, Any]:
+    """The stored columns of a profile made of `records`: golden view and its searchable parts."""
+    golden = golden_view(records)
+    dob = golden.get("date_of_birth")
+    return {
+        "golden": golden,
+        "first_name": golden.get("first_name"),
+        "last_name": golden.get("last_name"),
+        "email": golden.get("email"),
+        "phone": golden.get("phone"),
+        "date_of_birth": dob if dob is None or isinstance(dob, date) else date.fromisoformat(dob),
+        "record_count": len(records),
+    }

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.models import MergeEvent
 from app.models.base import utcnow
 from app.models.ops import Event
 from app.profiles import repository as repo
-from app.profiles.golden import RecordView, golden_view
+from app.profiles.golden import RecordView, profile_columns
 
 
 async def oldest_profile(session: AsyncSession, tenant_id: str, profile_ids: list[str]) -> str:
@@ -60,20 +58,8 @@ async def refresh_profile(session: AsyncSession, tenant_id: str, profile_id: str
     await session.flush()
     records = await repo.records_of_profiles(session, tenant_id, [profile_id])
     (profile,) = await repo.get_profiles(session, tenant_id, [profile_id])
-    golden = golden_view(
-        [RecordView(r.source, r.data, r.normalised, r.updated_at) for r in records]
-    )
-    profile.golden = golden
-    profile.first_name = golden.get("first_name")
-    profile.last_name = golden.get("last_name")
-    profile.email = golden.get("email")
-    profile.phone = golden.get("phone")
-    dob = golden.get("date_of_birth")
-    profile.date_of_birth = None if dob is None else _as_date(dob)
-    profile.record_count = len(records)
+    views = [RecordView(r.source, r.data, r.normalised, r.updated_at) for r in records]
+    for column, value in profile_columns(views).items():
+        setattr(profile, column, value)
     profile.updated_at = utcnow()
     session.add(profile)
-
-
-def _as_date(value: object) -> date:
-    return value if isinstance(value, date) else date.fromisoformat(str(value))

@@ -24,7 +24,7 @@ from app.models.base import utcnow
 from app.profiles import batch_repository as batch_repo
 from app.profiles import repository as repo
 from app.profiles.codec import from_json
-from app.profiles.golden import golden_view
+from app.profiles.golden import profile_columns
 from app.profiles.workset import CANDIDATE_PROFILES_PER_KEY, Row, StayRow, WorkingSet
 
 if TYPE_CHECKING:
@@ -152,7 +152,9 @@ async def write_changes(session: AsyncSession, ws: WorkingSet) -> None:
             for r in new_rows
         ],
     )
-    await batch_repo.update_records(session, [{"_id": r.id, **_record_values(r)} for r in changed])
+    await batch_repo.update_by_id(
+        session, SourceRecord, [{"_id": r.id, **_record_values(r)} for r in changed]
+    )
     await batch_repo.delete_keys(session, [r.id for r in changed])
     await batch_repo.insert_rows(
         session,
@@ -169,8 +171,9 @@ async def write_changes(session: AsyncSession, ws: WorkingSet) -> None:
         owner = rows_by_id.get(stay.values["record_id"])
         stay.values["profile_id"] = owner.profile_id if owner else final(stay.values["profile_id"])
     await batch_repo.insert_rows(session, Stay, [s.values for s in ws.stays.values() if s.is_new])
-    await batch_repo.update_stays(
+    await batch_repo.update_by_id(
         session,
+        Stay,
         [
             {
                 "_id": s.values["id"],
@@ -188,7 +191,7 @@ async def write_changes(session: AsyncSession, ws: WorkingSet) -> None:
     ):
         await batch_repo.insert_rows(session, model, items)
     await _load_missing_data(session, ws)
-    await batch_repo.update_profiles(session, _profile_updates(ws, now))
+    await batch_repo.update_by_id(session, Profile, _profile_updates(ws, now))
 
 
 async def _load_missing_data(session: AsyncSession, ws: WorkingSet) -> None:
@@ -213,20 +216,8 @@ def _profile_updates(ws: WorkingSet, now: Any) -> list[dict[str, Any]]:
         members = [ws.rows[k] for k in ws.members.get(profile_id, ())]
         if ws.final_profile(profile_id) != profile_id or not members:
             continue
-        golden = golden_view([m.view() for m in members])
-        dob = golden.get("date_of_birth")
         updates.append(
-            {
-                "_id": profile_id,
-                "golden": golden,
-                "first_name": golden.get("first_name"),
-                "last_name": golden.get("last_name"),
-                "email": golden.get("email"),
-                "phone": golden.get("phone"),
-                "date_of_birth": None if dob is None else _as_date(dob),
-                "record_count": len(members),
-                "updated_at": now,
-            }
+            {"_id": profile_id, **profile_columns([m.view() for m in members]), "updated_at": now}
         )
     for loser in ws.merged_into:
         if loser not in ws.new_profiles:
@@ -239,9 +230,3 @@ def _profile_updates(ws: WorkingSet, now: Any) -> list[dict[str, Any]]:
                 }
             )
     return updates
-
-
-def _as_date(value: Any) -> Any:
-    from datetime import date
-
-    return value if isinstance(value, date) else date.fromisoformat(str(value))

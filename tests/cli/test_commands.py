@@ -146,3 +146,21 @@ def test_model_train_and_rebuild(settings: Settings, slug: str, tmp_path: Path) 
     fields = dict(pair.split("=") for pair in rebuilt.stdout.split())
     assert fields["records"] == "129"
     assert fields["profiles_after"] == "129"  # 129 different guests stay 129 guests
+
+
+def test_matching_set_changes_only_what_is_given(settings: Settings, slug: str) -> None:
+    done = run(settings, "matching", "set", "--tenant", slug, "--no-households")
+    assert done.stdout.split() == [
+        "merge_probability=0.99",
+        "review_probability=0.8",
+        "max_key_profiles=8",
+        "households=False",
+    ]
+    refused = run(
+        settings, "matching", "set", "--tenant", slug, "--review-probability", "0.999", ok=False
+    )
+    assert refused.returncode == 2
+    assert "Invalid thresholds" in refused.stderr
+    kept = run(settings, "matching", "set", "--tenant", slug, "--merge-probability", "0.995")
+    assert "households=False" in kept.stdout
+    assert "merge_probability=0.995" in kept.stdout
