@@ -6,10 +6,9 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import func, or_, update
-from sqlmodel import col, delete, select
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from app.core.db import is_postgres
 from app.models import DoNotMerge, Profile, RecordKey, SourceRecord, Stay
 
 
@@ -19,28 +18,6 @@ class KeyHits:
 
     profile_ids: frozenset[str]
     profiles_per_key: dict[str, int]
-
-
-async def get_record(
-    session: AsyncSession, tenant_id: str, source: str, source_record_id: str
-) -> SourceRecord | None:
-    """A record by its source id."""
-    stmt = select(SourceRecord).where(
-        SourceRecord.tenant_id == tenant_id,
-        SourceRecord.source == source,
-        SourceRecord.source_record_id == source_record_id,
-    )
-    return (await session.exec(stmt)).first()
-
-
-async def lock_keys(session: AsyncSession, tenant_id: str, keys: Collection[str]) -> None:
-    """Serialise resolution of records that share a key (PostgreSQL; SQLite has one writer)."""
-    if not is_postgres(session) or not keys:
-        return
-    for key in sorted(set(keys)):  # one order everywhere, so two writers cannot deadlock
-        await session.exec(
-            select(func.pg_advisory_xact_lock(func.hashtextextended(f"{tenant_id}|{key}", 0)))
-        )
 
 
 async def key_hits(
@@ -95,17 +72,6 @@ async def separated_pairs(
     return [frozenset((r.record_a, r.record_b)) for r in (await session.exec(stmt)).all()]
 
 
-async def replace_keys(
-    session: AsyncSession, tenant_id: str, record_id: str, profile_id: str, keys: Collection[str]
-) -> None:
-    """Make `keys` the record's keys."""
-    await session.exec(delete(RecordKey).where(col(RecordKey.record_id) == record_id))
-    session.add_all(
-        RecordKey(record_id=record_id, key=k, tenant_id=tenant_id, profile_id=profile_id)
-        for k in set(keys)
-    )
-
-
 async def move_profiles(
     session: AsyncSession, tenant_id: str, from_ids: Collection[str], to_id: str
 ) -> None:
@@ -132,16 +98,6 @@ async def get_profiles(
         Profile.tenant_id == tenant_id, col(Profile.id).in_(list(profile_ids))
     )
     return (await session.exec(stmt)).all()
-
-
-async def get_stay(
-    session: AsyncSession, tenant_id: str, source: str, reservation_id: str
-) -> Stay | None:
-    """A stay by its source reservation id."""
-    stmt = select(Stay).where(
-        Stay.tenant_id == tenant_id, Stay.source == source, Stay.reservation_id == reservation_id
-    )
-    return (await session.exec(stmt)).first()
 
 
 async def move_records(
