@@ -94,10 +94,12 @@ def worker(
     """Run background jobs in this process until SIGTERM/SIGINT (finishing jobs in hand)."""
     from app.core.logging import configure_logging
     from app.core.redis import connect_redis
+    from app.worker.handlers import inbound_tasks
     from app.worker.runner import Worker
 
     settings = get_settings()
     configure_logging(settings.log_level, settings.log_json)
+    inbound_tasks.use_settings(settings)
 
     async def work(sessions: async_sessionmaker[AsyncSession]) -> None:
         redis = connect_redis(settings.redis_url)

@@ -18,11 +18,14 @@ from app.core.middleware import RequestContext
 from app.core.migrate import upgrade_sqlite_on_start
 from app.core.redis import connect_redis
 from app.curation.router import router as curation_router
+from app.inbound.router import router as connections_router
+from app.inbound.router import webhooks as webhooks_router
 from app.ingest.router import guest_record_schema
 from app.ingest.router import router as ingest_router
 from app.matching.router import router as matching_router
 from app.ops.router import router as ops_router
 from app.profiles.router import router as profiles_router
+from app.worker.handlers import inbound_tasks
 from app.worker.runner import Worker
 
 
@@ -70,6 +73,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.settings = settings
+    inbound_tasks.use_settings(settings)
     install_error_handlers(app)
     app.add_middleware(RequestContext, max_body_bytes=settings.max_body_bytes)
     for router in (
@@ -79,6 +83,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         profiles_router,
         curation_router,
         matching_router,
+        connections_router,
+        webhooks_router,
     ):
         app.include_router(router)
     _add_record_schema(app)

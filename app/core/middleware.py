@@ -57,10 +57,11 @@ class RequestContext:
             elapsed = time.perf_counter() - started
             HTTP_REQUESTS.labels(scope["method"], path, str(status)).inc()
             HTTP_SECONDS.labels(path).observe(elapsed)
+            # The route template, not the raw path: webhook paths carry secret tokens.
             log.info(
                 "request",
                 method=scope["method"],
-                path=scope["path"],
+                route=path,
                 status=status,
                 ms=round(elapsed * 1000, 2),
             )

@@ -1,5 +1,6 @@
 """Every table, imported so SQLModel.metadata knows them all."""
 
+from app.models.inbound import Connection, InboundEvent
 from app.models.matching import MatchModelRow
 from app.models.ops import Event, IdempotencyKey, Job
 from app.models.profile import (
@@ -15,9 +16,11 @@ from app.models.tenant import ApiClient, Property, Tenant
 
 __all__ = [
     "ApiClient",
+    "Connection",
     "DoNotMerge",
     "Event",
     "IdempotencyKey",
+    "InboundEvent",
     "Job",
     "MatchDecision",
     "MatchModelRow",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 
@@ -15,7 +16,10 @@ from app.resolution.namecompare import (
     given_level,
     via_middle,
 )
+from app.resolution.names import name_key
 from app.resolution.types import NormalisedRecord
+
+_SEPARATORS = re.compile(r"[._\-]+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,7 +67,9 @@ def _email_level(a: NormalisedRecord, b: NormalisedRecord) -> str:
         return "null"
     local = a.email_local
     if a.email == b.email:
-        return "exact_named" if local and _name_derived(local, a) else "exact"
+        return (
+            "exact_named" if local and (_name_only(local, a) or _name_only(local, b)) else "exact"
+        )
     if a.email_verified and b.email_verified:
         # Two verified addresses both deliver: guest1@ and guest5@ are two inboxes, not a typo.
         return "else"
@@ -75,6 +81,24 @@ def _email_level(a: NormalisedRecord, b: NormalisedRecord) -> str:
     if local and local == b.email_local and len(local) >= 5 and not _name_derived(local, a):
         return "local"
     return "else"
+
+
+def _name_only(local: str, n: NormalisedRecord) -> bool:
+    """The local part is nothing but the guest's name: parts and initials, no digits or words.
+
+    "maria.garcia", "mgarcia", "garcia.m" are typed by every Maria Garcia; "maria.garcia84" and
+    "maria1984" carry something personal that namesakes rarely share.
+    """
+    rest = name_key(_SEPARATORS.sub("", local)) or ""
+    if not rest.isalpha():
+        return False
+    parts = [n.given_key, n.family_key, *n.family_tokens, *(n.middle or "").split()]
+    initials = {p[0] for p in parts if p}
+    found = False
+    for part in sorted({p for p in parts if p and len(p) >= 2}, key=len, reverse=True):
+        if part in rest:
+            rest, found = rest.replace(part, "", 1), True
+    return found and len(rest) <= 2 and all(c in initials for c in rest)
 
 
 def _name_derived(local: str, n: NormalisedRecord) -> bool:

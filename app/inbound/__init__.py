@@ -1,0 +1,1 @@
+"""Source-system connections and the inbound webhook endpoint that feeds ingest."""

@@ -1,0 +1,84 @@
+"""Connections admin API and the inbound webhook endpoint."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, BackgroundTasks, Request, Response
+from fastapi.responses import JSONResponse
+
+from app.api.deps import Admin, SessionDep, SettingsDep
+from app.inbound import connections, repository
+from app.inbound.receive import receive
+from app.inbound.schemas import ConnectionCreate, ConnectionCreated, ConnectionList
+from app.worker.runner import notify
+
+# Function scope: the transaction commits before the 202 is sent, so an acknowledged delivery
+# is a stored one (the default request scope commits only after the response went out).
+router = APIRouter(prefix="/v1", tags=["connections"])
+webhooks = APIRouter(prefix="/v1", tags=["webhooks"])
+
+
+@router.post("/connections", status_code=201, response_model=ConnectionCreated)
+async def create_connection(
+    body: ConnectionCreate,
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    client: Admin,
+) -> ConnectionCreated:
+    """Connect a source system; the webhook URL (with its token) is shown only here."""
+    conn, token = await connections.create_connection(
+        session, client.tenant_id, body, settings.secret_key
+    )
+    url = str(request.url_for("receive_webhook", source=conn.source, connection_token=token))
+    return ConnectionCreated(**connections.connection_out(conn).model_dump(), webhook_url=url)
+
+
+@router.get("/connections", response_model=ConnectionList)
+async def list_connections(session: SessionDep, client: Admin) -> ConnectionList:
+    """The tenant's connections, without credentials or tokens."""
+    rows = await repository.list_connections(session, client.tenant_id)
+    return ConnectionList(items=[connections.connection_out(c) for c in rows])
+
+
+@router.delete("/connections/{connection_id}", status_code=204)
+async def delete_connection(connection_id: str, session: SessionDep, client: Admin) -> Response:
+    """Disconnect a source; events already received are kept."""
+    await connections.delete_connection(session, client.tenant_id, connection_id)
+    return Response(status_code=204)
+
+
+@webhooks.post(
+    "/webhooks/{source}/{connection_token}",
+    name="receive_webhook",
+    status_code=202,
+    responses={401: {"description": "Not authentic"}, 404: {"description": "Unknown URL"}},
+)
+async def receive_webhook(
+    source: str,
+    connection_token: str,
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    background: BackgroundTasks,
+) -> JSONResponse:
+    """A source system's delivery: stored, de-duplicated and queued before the 202."""
+    event, duplicate = await receive(
+        session,
+        settings.secret_key,
+        source,
+        connection_token,
+        request.headers,
+        await request.body(),
+        request.query_params,
+    )
+    if not duplicate:
+        # Runs after the session committed, so the woken worker finds the job.
+        background.add_task(_wake_workers, request)
+    return JSONResponse({"id": event.id, "duplicate": duplicate}, status_code=202)
+
+
+async def _wake_workers(request: Request) -> None:
+    worker = getattr(request.app.state, "worker", None)
+    if worker is not None:
+        worker.wake()
+    await notify(request.app.state.redis)

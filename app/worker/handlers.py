@@ -1,0 +1,5 @@
+"""Every job handler of the service, imported once so both worker kinds know them all."""
+
+from app.inbound import tasks as inbound_tasks
+
+__all__ = ["inbound_tasks"]

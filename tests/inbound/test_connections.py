@@ -1,0 +1,92 @@
+"""Connections: created by admins, secrets shown once, never listed, per tenant."""
+
+from __future__ import annotations
+
+import httpx
+from fastapi import FastAPI
+from sqlmodel import select
+
+from app.core.db import transaction
+from app.models import Connection
+from app.tenancy import service as tenancy
+from tests.conftest import MakeTenant
+from tests.inbound.helpers import MEWS_CREDENTIALS, admin, connect
+
+
+async def test_create_shows_the_token_once_and_list_never(
+    app: FastAPI, http: httpx.AsyncClient, make_tenant: MakeTenant
+) -> None:
+    tenant = await admin(make_tenant)
+    conn_id, path = await connect(http, tenant, "mews", credentials=MEWS_CREDENTIALS)
+    token = path.rsplit("/", 1)[1]
+    assert path == f"/v1/webhooks/mews/{token}" and len(token) >= 40
+
+    listed = await http.get("/v1/connections", headers=tenant.auth)
+    assert listed.status_code == 200
+    [item] = listed.json()["items"]
+    assert item["id"] == conn_id and item["authenticated_by"] == "url_token"
+    assert "webhook_url" not in item
+    for secret in (token, *MEWS_CREDENTIALS.values()):
+        assert secret not in listed.text
+
+    async with transaction(app.state.sessions) as session:
+        row = (await session.exec(select(Connection).where(Connection.id == conn_id))).one()
+    stored = row.model_dump_json()
+    for secret in (token, MEWS_CREDENTIALS["client_token"], MEWS_CREDENTIALS["access_token"]):
+        assert secret not in stored  # encrypted credentials, hashed token
+
+
+async def test_bad_input_is_a_problem_and_creates_nothing(
+    http: httpx.AsyncClient, make_tenant: MakeTenant
+) -> None:
+    tenant = await admin(make_tenant)
+    cases = [
+        ({"source": "nosuch", "name": "x"}, "unknown-source"),
+        ({"source": "apaleo", "name": "x"}, "missing-webhook-secret"),
+        ({"source": "mews", "name": "x", "webhook_secret": "s"}, "unexpected-webhook-secret"),
+        ({"source": "mews", "name": "x", "property_code": "NOPE"}, "unknown-property"),
+        ({"source": "mews", "name": "x", "surprise": 1}, "validation"),
+        ({"source": "mews", "name": ""}, "validation"),
+        ({"source": "ota", "name": "x", "webhook_secret": "a", "credentials": {"Bad Key": "v"}},
+         "validation"),
+    ]  # fmt: skip
+    for body, kind in cases:
+        answer = await http.post("/v1/connections", json=body, headers=tenant.auth)
+        assert answer.status_code == 422, body
+        assert answer.headers["content-type"] == "application/problem+json"
+        assert answer.json()["type"].endswith("/" + kind), answer.text
+    assert (await http.get("/v1/connections", headers=tenant.auth)).json()["items"] == []
+
+
+async def test_connections_need_admin_and_stay_in_their_tenant(
+    app: FastAPI, http: httpx.AsyncClient, make_tenant: MakeTenant
+) -> None:
+    a, b = await admin(make_tenant), await admin(make_tenant)
+    reader = await make_tenant()
+    assert (await http.get("/v1/connections", headers=reader.auth)).status_code == 403
+    denied = await http.post(
+        "/v1/connections", json={"source": "mews", "name": "x"}, headers=reader.auth
+    )
+    assert denied.status_code == 403
+
+    conn_id, _ = await connect(http, a, "booking", webhook_secret="u:p")
+    assert (await http.get("/v1/connections", headers=b.auth)).json()["items"] == []
+    assert (await http.delete(f"/v1/connections/{conn_id}", headers=b.auth)).status_code == 404
+    assert (await http.delete(f"/v1/connections/{conn_id}", headers=a.auth)).status_code == 204
+    assert (await http.delete(f"/v1/connections/{conn_id}", headers=a.auth)).status_code == 404
+
+
+async def test_a_connection_can_serve_one_property(
+    app: FastAPI, http: httpx.AsyncClient, make_tenant: MakeTenant
+) -> None:
+    tenant = await admin(make_tenant)
+    async with transaction(app.state.sessions) as session:
+        row = await tenancy.find_tenant(session, tenant.tenant_id)
+        await tenancy.create_property(session, row, "H001", "Berlin Mitte", "Europe/Berlin")
+    answer = await http.post(
+        "/v1/connections",
+        json={"source": "mews", "name": "Berlin", "property_code": "H001"},
+        headers=tenant.auth,
+    )
+    assert answer.status_code == 201, answer.text
+    assert answer.json()["property_code"] == "H001"
