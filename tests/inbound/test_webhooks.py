@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 import httpx
 import pytest
 from fastapi import FastAPI
@@ -156,3 +158,17 @@ async def test_deleted_connection_stops_receiving_and_keeps_its_events(
     assert again.status_code == 404
     [kept] = await events(app, tenant.tenant_id)
     assert (kept.status, kept.connection_id) == ("processed", None)
+
+
+async def test_webhook_token_never_reaches_the_logs(
+    http: httpx.AsyncClient, make_tenant: MakeTenant, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO)
+    tenant = await admin(make_tenant)
+    _, path = await connect(http, tenant, "mews")
+    token = path.rsplit("/", 1)[1]
+    await http.post(path, content=b'{"Events": []}', headers={"Content-Type": "application/json"})
+    # The test's own HTTP client logs the URL it calls; the service must not.
+    service_logs = "\n".join(str(r.msg) for r in caplog.records if not r.name.startswith("httpx"))
+    assert "/v1/webhooks/{source}/{connection_token}" in service_logs
+    assert token not in service_logs
