@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from sqlalchemy import update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from app.models import Connection, InboundEvent, Property
+from app.models import Connection, InboundEvent, Job, Property
 
 
 async def connection_by_token_hash(session: AsyncSession, hashed: str) -> Connection | None:
@@ -60,3 +61,35 @@ async def get_event(session: AsyncSession, tenant_id: str, event_id: str) -> Inb
         InboundEvent.tenant_id == tenant_id, InboundEvent.id == event_id
     )
     return (await session.exec(stmt)).first()
+
+
+async def pending_jobs(session: AsyncSession, tenant_id: str, kind: str) -> Sequence[Job]:
+    """A tenant's queued or running jobs of one kind, soonest first."""
+    stmt = (
+        select(Job)
+        .where(
+            Job.tenant_id == tenant_id,
+            Job.kind == kind,
+            col(Job.status).in_(("queued", "running")),
+        )
+        .order_by(col(Job.run_at))
+    )
+    return (await session.exec(stmt)).all()
+
+
+async def advance_cursor(
+    session: AsyncSession, tenant_id: str, connection_id: str, old: str | None, new: str | None
+) -> bool:
+    """Move a connection's cursor from `old` to `new`; False when it is no longer `old`.
+
+    The compare-and-set also locks the row until commit, so of two runs of the same page only
+    one stores it (the other sees the moved cursor and backs off)."""
+    same = col(Connection.cursor).is_(None) if old is None else col(Connection.cursor) == old
+    stmt = (
+        update(Connection)
+        .where(col(Connection.tenant_id) == tenant_id, col(Connection.id) == connection_id, same)
+        .values(cursor=new)
+        .execution_options(synchronize_session=False)
+    )
+    result = await session.exec(stmt)
+    return bool(result.rowcount)

@@ -6,9 +6,9 @@ from fastapi import APIRouter, BackgroundTasks, Request, Response
 from fastapi.responses import JSONResponse
 
 from app.api.deps import Admin, SessionDep, SettingsDep
-from app.inbound import connections, repository
+from app.inbound import connections, repository, sync
 from app.inbound.receive import receive
-from app.inbound.schemas import ConnectionCreate, ConnectionCreated, ConnectionList
+from app.inbound.schemas import ConnectionCreate, ConnectionCreated, ConnectionList, SyncQueued
 from app.worker.runner import notify
 
 # Function scope: the transaction commits before the 202 is sent, so an acknowledged delivery
@@ -45,6 +45,31 @@ async def delete_connection(connection_id: str, session: SessionDep, client: Adm
     """Disconnect a source; events already received are kept."""
     await connections.delete_connection(session, client.tenant_id, connection_id)
     return Response(status_code=204)
+
+
+@router.post(
+    "/connections/{connection_id}/sync",
+    status_code=202,
+    response_model=SyncQueued,
+    responses={404: {"description": "Unknown connection"}, 422: {"description": "Not pulled"}},
+)
+async def sync_connection(
+    connection_id: str,
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    client: Admin,
+    background: BackgroundTasks,
+) -> SyncQueued:
+    """Pull changes from the source now (one sync at a time per connection)."""
+    found = await sync.request_sync(session, client.tenant_id, connection_id, settings.secret_key)
+    background.add_task(_wake_workers, request)
+    return SyncQueued(
+        connection_id=connection_id,
+        job_id=found.job.id,
+        run_at=found.job.run_at,
+        already_queued=found.already_queued,
+    )
 
 
 @webhooks.post(

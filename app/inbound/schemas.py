@@ -60,3 +60,14 @@ class DeliveryAccepted(BaseModel):
 
     id: str
     duplicate: bool
+
+
+class SyncQueued(BaseModel):
+    """A pull sync queued (or found already pending) for a connection."""
+
+    connection_id: str
+    job_id: str
+    run_at: datetime
+    already_queued: bool = Field(
+        description="A sync of this connection was already pending; it runs now, once."
+    )

@@ -34,7 +34,8 @@ def use_settings(settings: Settings) -> None:
     _settings = settings
 
 
-def _current_settings() -> Settings:
+def current_settings() -> Settings:
+    """The settings jobs run with."""
     return _settings or get_settings()
 
 
@@ -93,7 +94,7 @@ async def process_inbound(session: AsyncSession, job: Job) -> None:
     event = await repository.get_event(session, job.tenant_id, event_key)
     if event is None or event.status != "received":
         return  # already handled by an earlier run of this job
-    settings = _current_settings()
+    settings = current_settings()
     conn = None
     if event.connection_id is not None:
         conn = await repository.get_connection(session, event.tenant_id, event.connection_id)

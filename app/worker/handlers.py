@@ -1,5 +1,6 @@
 """Every job handler of the service, imported once so both worker kinds know them all."""
 
+from app.inbound import sync as inbound_sync
 from app.inbound import tasks as inbound_tasks
 
-__all__ = ["inbound_tasks"]
+__all__ = ["inbound_sync", "inbound_tasks"]

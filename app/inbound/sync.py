@@ -1,0 +1,231 @@
+"""Pull synchronisation: the `connection.sync` job fetches ONE page per run and commits it.
+
+A run loads the connection, fetches the page after its cursor, ingests the records, moves the
+cursor and enqueues the next run — all in the job's one transaction. A crash or vendor error
+rolls everything back and the queue retries the same page, so nothing is lost or doubled.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import httpx
+import structlog
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from app.core.errors import Problem, not_found
+from app.inbound import fetch, repository
+from app.inbound.secrets import decrypt_credentials
+from app.inbound.tasks import current_settings
+from app.ingest.service import ingest_records
+from app.matching.service import matching_for
+from app.models import Connection, Job
+from app.models.base import utcnow
+from app.worker.queue import enqueue
+from app.worker.runner import register
+from connectors.apaleo import ApaleoConnector
+from connectors.base import GuestRecord, Puller
+from connectors.cloudbeds import CloudbedsConnector
+from connectors.http import Sleep
+from connectors.mews import MewsConnector
+from connectors.opera import OperaConnector
+from connectors.registry import PULLERS
+
+SYNC_JOB = "connection.sync"
+DEFAULT_INTERVAL = timedelta(minutes=15)
+MIN_INTERVAL, MAX_INTERVAL = timedelta(minutes=1), timedelta(days=7)
+INTERVAL_KEY = "sync_interval_seconds"
+# What each puller cannot work without (any one of the alternatives in a tuple).
+REQUIRED: dict[str, tuple[tuple[str, ...], ...]] = {
+    "mews": (("client_token",), ("access_token",)),
+    "apaleo": (("token",),),
+    "cloudbeds": (("api_key", "access_token"),),
+    "opera": (("base_url",), ("token",), ("app_key",), ("hotel_id",)),
+}
+# Tests replace these: the pause a puller takes on 429/5xx, and (None = the puller's own) size.
+SLEEP: Sleep = asyncio.sleep
+PAGE_SIZE: int | None = None
+log = structlog.get_logger(__name__)
+
+
+def make_puller(source: str, as_of: datetime, timezone: str | None = None) -> Puller:
+    """The puller of a source, seeing the clock stopped at `as_of` (the start of the sync)."""
+    puller: MewsConnector | ApaleoConnector | CloudbedsConnector | OperaConnector
+
+    # A sync catches up to the moment it started: with a moving clock a window-by-window
+    # puller (Mews) would chase "now" in ever smaller windows and never report done.
+    def clock() -> datetime:
+        return as_of
+
+    if source == "mews":
+        puller = MewsConnector(timezone or "UTC", sleep=SLEEP, clock=clock)
+    elif source == "apaleo":
+        puller = ApaleoConnector(sleep=SLEEP, clock=clock)
+    elif source == "cloudbeds":
+        puller = CloudbedsConnector(sleep=SLEEP, clock=clock)
+    elif source == "opera":
+        puller = OperaConnector(sleep=SLEEP, clock=clock)
+    else:
+        raise LookupError(f"{source} is not pulled")
+    if PAGE_SIZE:
+        puller.page_size = PAGE_SIZE
+    return puller
+
+
+def missing_credentials(source: str, credentials: Mapping[str, str]) -> list[str]:
+    """The credential keys a pull of `source` still needs."""
+    return [
+        " or ".join(keys)
+        for keys in REQUIRED.get(source, ())
+        if not any(credentials.get(k) for k in keys)
+    ]
+
+
+def interval(credentials: Mapping[str, str]) -> timedelta:
+    """Pause between syncs: the connection's `sync_interval_seconds`, kept within bounds."""
+    try:
+        chosen = timedelta(seconds=int(credentials.get(INTERVAL_KEY, "")))
+    except ValueError:
+        return DEFAULT_INTERVAL
+    return max(MIN_INTERVAL, min(MAX_INTERVAL, chosen))
+
+
+def _enqueue_sync(
+    session: AsyncSession,
+    conn: Connection,
+    cursor: str | None,
+    *,
+    as_of: datetime | None = None,
+    run_at: datetime | None = None,
+) -> Job:
+    # The job names the cursor it expects: a run that finds another one moved it backs off.
+    payload: dict[str, str | None] = {"connection_id": conn.id, "cursor": cursor}
+    if as_of is not None:
+        payload["as_of"] = as_of.isoformat()  # the next page continues the same sync
+    job = enqueue(session, conn.tenant_id, SYNC_JOB, dict(payload))
+    if run_at is not None:
+        job.run_at = run_at
+    return job
+
+
+def _bare(record: GuestRecord) -> bool:
+    """A stay that names its guest only by id (a Mews reservation without its customer)."""
+    named = (record.first_name, record.last_name, record.full_name, record.email, record.phone)
+    return record.stay is not None and all(v is None for v in named)
+
+
+async def with_owners(
+    puller: Puller, records: list[GuestRecord], credentials: Mapping[str, str]
+) -> list[GuestRecord]:
+    """Fill in the owners of Mews reservations, so a stay never blanks its guest's record."""
+    if not isinstance(puller, MewsConnector) or not fetch.can_fetch_mews(credentials):
+        return records
+    wanted = list(dict.fromkeys(r.source_record_id for r in records if _bare(r)))
+    if not wanted:
+        return records
+    payload = await fetch.fetch_mews(credentials, wanted, [])
+    owners = {r.source_record_id: r for r in puller.parse(payload) if r.stay is None}
+    out = []
+    for record in records:
+        owner = owners.get(record.source_record_id) if _bare(record) else None
+        if owner is not None:
+            updated = record.updated_at or owner.updated_at
+            record = owner.model_copy(update={"stay": record.stay, "updated_at": updated})
+        out.append(record)
+    return out
+
+
+@dataclass(frozen=True)
+class SyncRequest:
+    """The sync job a request started or found."""
+
+    job: Job
+    already_queued: bool
+
+
+async def request_sync(
+    session: AsyncSession, tenant_id: str, connection_id: str, secret_key: str
+) -> SyncRequest:
+    """Queue a sync of a pull connection now, or bring forward the one already pending."""
+    conn = await repository.get_connection(session, tenant_id, connection_id)
+    if conn is None:
+        raise not_found(f"connection {connection_id}")
+    if conn.source not in PULLERS:
+        pulled = ", ".join(sorted(PULLERS))
+        raise Problem(
+            422, "not-pullable", "Source is not pulled", f"{conn.source} pushes; pulled: {pulled}"
+        )
+    if not conn.enabled:
+        raise Problem(422, "connection-disabled", "Connection disabled")
+    credentials = decrypt_credentials(secret_key, conn.credentials)
+    if missing := missing_credentials(conn.source, credentials):
+        raise Problem(
+            422, "missing-credentials", "Credentials missing", f"needs: {', '.join(missing)}"
+        )
+    pending = await repository.pending_jobs(session, tenant_id, SYNC_JOB)
+    for job in pending:
+        if job.payload.get("connection_id") == conn.id:
+            now = utcnow()
+            if job.status == "queued" and job.run_at > now:
+                job.run_at = now  # the next scheduled sync, run now instead
+                session.add(job)
+            return SyncRequest(job, already_queued=True)
+    job = _enqueue_sync(session, conn, conn.cursor)
+    await session.flush()
+    return SyncRequest(job, already_queued=False)
+
+
+@register(SYNC_JOB)
+async def sync_connection(session: AsyncSession, job: Job) -> None:
+    """Pull one page for a connection, ingest it and store its cursor in one transaction."""
+    connection_id = str(job.payload.get("connection_id", ""))
+    expected = job.payload.get("cursor")
+    conn = await repository.get_connection(session, job.tenant_id, connection_id)
+    if conn is None or not conn.enabled or conn.source not in PULLERS:
+        return  # deleted or disabled: the schedule ends here
+    if conn.cursor != expected:
+        return  # another run already stored this page; its chain carries on
+    settings = current_settings()
+    credentials = decrypt_credentials(settings.secret_key, conn.credentials)
+    timezone = None
+    if conn.property_code:
+        prop = await repository.find_property(session, conn.tenant_id, conn.property_code)
+        timezone = prop.timezone if prop is not None else None
+    started = job.payload.get("as_of")
+    # Whole seconds: pullers keep cursors at second precision and compare them with the clock.
+    now = utcnow().replace(microsecond=0)
+    as_of = datetime.fromisoformat(started) if isinstance(started, str) else now
+    puller = make_puller(conn.source, as_of, timezone)
+    # Vendor errors (SourceError after the puller's own retries) propagate: the queue retries.
+    async with httpx.AsyncClient(transport=fetch.TRANSPORT, timeout=fetch.TIMEOUT) as client:
+        page = await puller.fetch_changes(client, credentials, conn.cursor)
+    records = await with_owners(puller, list(page.records), credentials)
+    # Locks the row before any write, so a second run of this page (its lease ran out) waits
+    # here, then finds the cursor moved and backs off.
+    if not await repository.advance_cursor(
+        session, conn.tenant_id, conn.id, conn.cursor, page.next_cursor
+    ):
+        log.info("sync_page_already_stored", connection=conn.id, job_id=job.id)
+        return
+    if conn.property_code:
+        code = conn.property_code
+        records = [
+            r if r.property_id else r.model_copy(update={"property_id": code}) for r in records
+        ]
+    if records:
+        await ingest_records(
+            session,
+            conn.tenant_id,
+            records,
+            matching=await matching_for(session, conn.tenant_id),
+            secret_key=settings.secret_key,
+            decided_by=f"connection:{conn.id}",
+        )
+    if page.done:
+        _enqueue_sync(session, conn, page.next_cursor, run_at=utcnow() + interval(credentials))
+    else:
+        _enqueue_sync(session, conn, page.next_cursor, as_of=as_of)
+    log.info("sync_page", connection=conn.id, records=len(records), done=page.done, job_id=job.id)
