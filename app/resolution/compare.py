@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 from rapidfuzz.distance import Levenshtein
 
@@ -20,6 +21,8 @@ from app.resolution.names import name_key
 from app.resolution.types import NormalisedRecord
 
 _SEPARATORS = re.compile(r"[._\-]+")
+# Words that make a name-only address a household's ("schmidts", "meier.family", "the.millers").
+_HOUSEHOLD_WORDS = ("family", "familie", "famille", "familia", "famiglia", "the", "s")
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,12 +78,39 @@ def _email_level(a: NormalisedRecord, b: NormalisedRecord) -> str:
         return "else"
     if Levenshtein.distance(a.email, b.email, score_cutoff=2) <= 1:
         # jean.bertrand93@ and jean_bertrand93@ are two namesakes more often than one typo.
-        return "else" if local and _name_derived(local, a) else "fuzzy"
+        named = any(
+            _name_derived(x, n) for x in (a.email_local, b.email_local) if x for n in (a, b)
+        )
+        return "else" if named else "fuzzy"
     # The same local part at another domain counts only when it is not just the name again
     # (namesakes all own some "pierre.martin@").
-    if local and local == b.email_local and len(local) >= 5 and not _name_derived(local, a):
+    if (
+        local
+        and local == b.email_local
+        and len(local) >= 5
+        and not (_name_derived(local, a) or _name_derived(local, b))
+    ):
         return "local"
     return "else"
+
+
+def _name_parts(n: NormalisedRecord) -> tuple[str, ...]:
+    return _parts(n.given_key, n.family_key, n.family_tokens, n.middle)
+
+
+@lru_cache(maxsize=65536)
+def _parts(
+    given: str | None, family: str | None, tokens: tuple[str, ...], middle: str | None
+) -> tuple[str, ...]:
+    # Cached: decide() compares every candidate pair, and the same guests recur.
+    parts = [given, family, *tokens, *(middle or "").split()]
+    return tuple(name_key(p) or "" for p in parts if p)
+
+
+@lru_cache(maxsize=65536)
+def _folded_local(local: str) -> str:
+    # Folded like the name keys ("mueller" -> "muller"), separators dropped.
+    return name_key(_SEPARATORS.sub("", local)) or ""
 
 
 def _name_only(local: str, n: NormalisedRecord) -> bool:
@@ -89,20 +119,29 @@ def _name_only(local: str, n: NormalisedRecord) -> bool:
     "maria.garcia", "mgarcia", "garcia.m" are typed by every Maria Garcia; "maria.garcia84" and
     "maria1984" carry something personal that namesakes rarely share.
     """
-    rest = name_key(_SEPARATORS.sub("", local)) or ""
+    rest = _folded_local(local)
     if not rest.isalpha():
         return False
-    parts = [n.given_key, n.family_key, *n.family_tokens, *(n.middle or "").split()]
+    parts = _name_parts(n)
     initials = {p[0] for p in parts if p}
     found = False
-    for part in sorted({p for p in parts if p and len(p) >= 2}, key=len, reverse=True):
+    for part in sorted({p for p in parts if len(p) >= 2}, key=len, reverse=True):
         if part in rest:
             rest, found = rest.replace(part, "", 1), True
+    for word in _HOUSEHOLD_WORDS:
+        rest = rest.replace(word, "", 1)  # "schmidts", "the.millers", "meier.family": a household's
     return found and len(rest) <= 2 and all(c in initials for c in rest)
 
 
 def _name_derived(local: str, n: NormalisedRecord) -> bool:
-    return any(part and len(part) >= 3 and part in local for part in (n.family_key, n.given_key))
+    """The local part contains the guest's given or family name ("jean.bertrand93")."""
+    return _derived(local, _name_parts(n))
+
+
+@lru_cache(maxsize=65536)
+def _derived(local: str, parts: tuple[str, ...]) -> bool:
+    folded = _folded_local(local)
+    return any(len(part) >= 3 and part in folded for part in parts)
 
 
 def _phone_level(a: NormalisedRecord, b: NormalisedRecord) -> str:
@@ -116,7 +155,10 @@ def _phone_level(a: NormalisedRecord, b: NormalisedRecord) -> str:
             return "tail"
         return "exact_fixed" if a.phone_fixed or b.phone_fixed else "exact"
     if len(na) >= 7 and na[-7:] == nb[-7:]:
-        return "tail"
+        # One side lacks the area code (or was not parsed). Two complete numbers that share
+        # only their last digits are two lines: agencies abroad all end in "…12345678".
+        complete = a.phone and b.phone and not (na.endswith(nb) or nb.endswith(na))
+        return "else" if complete else "tail"
     return "fuzzy" if Levenshtein.distance(na, nb, score_cutoff=2) <= 1 else "else"
 
 

@@ -8,8 +8,16 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
 from app.resolution.compare import compare
+from app.resolution.keys import name_keys
 from app.resolution.model import MatchModel, Thresholds
-from app.resolution.score import Scored, identifier_keys, probability, profile_weight, score_pair
+from app.resolution.score import (
+    NAME_HOLDERS,
+    Scored,
+    identifier_keys,
+    probability,
+    profile_weight,
+    score_pair,
+)
 from app.resolution.types import Candidate, Decision, NormalisedRecord, PairEvidence
 
 ENGINE_VERSION = "e2"
@@ -104,6 +112,10 @@ def decide(
     if not candidates:
         return Decision(action="new", matcher_version=version, reason="no candidates")
     id_counts = {c: key_profile_counts.get(k, 0) for c, k in identifier_keys(incoming).items()}
+    # Profiles holding the incoming name: how common the name is in this tenant (namesakes).
+    id_counts[NAME_HOLDERS] = max(
+        (key_profile_counts.get(k, 0) for k in name_keys(incoming)), default=0
+    )
     sep = separated if isinstance(separated, (set, frozenset)) else set(separated)
     households = thresholds.households
     profiles: dict[str, list[Candidate]] = {}

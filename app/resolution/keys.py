@@ -28,6 +28,21 @@ def is_strong_key(key: str) -> bool:
     return key_kind(key) in STRONG_KINDS
 
 
+def name_keys(n: NormalisedRecord) -> list[str]:
+    """Order-free phonetic name keys ("names:…"): the profiles holding one share the name.
+
+    A compound surname also gets a key with its first part alone: "María García Martínez" is
+    often recorded as "María García", and she shares that name with every other María García.
+    """
+    if not n.given_canonical or not n.family_key:
+        return []
+    pg = phonetic(n.given_canonical.replace(" ", ""))
+    families = [n.family_key]
+    if len(n.family_tokens) > 1 and len(n.family_tokens[0]) > 2:
+        families.append(n.family_tokens[0])
+    return ["names:" + ":".join(sorted((pg, phonetic(f)))) for f in families]
+
+
 def blocking_keys(n: NormalisedRecord) -> list[str]:
     """All keys of a record: identifiers first, then blocking keys for probabilistic matches."""
     keys: list[str] = []
@@ -60,7 +75,7 @@ def blocking_keys(n: NormalisedRecord) -> list[str]:
     if pg and pf:
         # Order-free pair: catches given/family swapped between fields (the raw given name too,
         # since a family name in the given field has no nickname canonical).
-        keys.append("names:" + ":".join(sorted((pg, pf))))
+        keys.extend(name_keys(n))
         raw = phonetic(given) if given else pg
         if raw != pg:
             keys.append("names:" + ":".join(sorted((raw, pf))))

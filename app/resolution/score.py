@@ -18,6 +18,12 @@ AGREEING = frozenset({"exact", "swap", "one_part", "tail", "local", "fuzzy"})
 # "verified-emails-differ" only stop a link by score.
 STRONG_RULES = frozenset({"relay-same-booking", "loyalty", "social", "document", "verified-email"})
 _NAME_FIELDS = ("given", "family", "name_swap")
+# id_counts entry: profiles holding the incoming record's name (its "names:" keys). A name-only
+# address (maria.garcia@) is as common as the name: once more than this many profiles hold the
+# name, the tenant has namesakes and the address no longer tells them apart. It scales with the
+# tenant: at 3k guests few names reach it, at 10k+ the common ones do.
+NAME_HOLDERS = "names"
+NAMED_EMAIL_MAX_HOLDERS = 4
 _SWAP_PENALTY = 1.0  # bits: given/family crosswise is usually data entry, but slightly less sure
 
 
@@ -98,7 +104,12 @@ def score_pair(
         fields["name_swap"] = -_SWAP_PENALTY
         levels["name_swap"] = "swapped"
         total -= _SWAP_PENALTY
-    corroborated = _corroborated(levels)
+    if (
+        levels["email"] == "exact_named"
+        and id_counts.get(NAME_HOLDERS, 0) > NAMED_EMAIL_MAX_HOLDERS
+    ):
+        shared.add("email")  # as good as shared: it does not vouch for the profile either
+    corroborated = _corroborated(levels, named_email="email" not in shared)
     rule = _strong_rule(incoming, other, levels)
     verified = incoming.email_verified and other.email_verified
     if rule is None and verified and levels["email"] == "else":
@@ -121,11 +132,12 @@ def score_pair(
     return Scored(evidence, pair.conflicts, pair.agrees, strong, corroborated, frozenset(shared))
 
 
-def _corroborated(levels: Mapping[str, str]) -> bool:
+def _corroborated(levels: Mapping[str, str], *, named_email: bool = True) -> bool:
     return any(levels[c] in AGREEING for c in CORROBORATING) or (
-        # A name-based address (maria.garcia@) is typed by namesakes and shared in families:
-        # it corroborates only while the phones do not say otherwise.
-        levels["email"] == "exact_named" and levels["phone"] in ("null", "shared")
+        # A name-only address (maria.garcia@) is typed by namesakes and shared in families: it
+        # corroborates only for a name rare in the tenant, and while the phones do not say
+        # otherwise.
+        named_email and levels["email"] == "exact_named" and levels["phone"] in ("null", "shared")
     )
 
 
@@ -144,7 +156,13 @@ def _strong_rule(a: NormalisedRecord, b: NormalisedRecord, levels: dict[str, str
     for comp in ("loyalty", "social", "document"):
         if levels[comp] == "exact":
             return comp
-    if levels["email"] in ("exact", "exact_named") and a.email_verified and b.email_verified:
+    if (
+        levels["email"] in ("exact", "exact_named")
+        and a.email_verified
+        and b.email_verified
+        # Two accounts of one sign-in provider are two people sharing an inbox (a couple).
+        and levels["social"] != "else"
+    ):
         return "verified-email"
     return None
 

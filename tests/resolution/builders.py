@@ -12,6 +12,14 @@ from tests.resolution.hotel import hashed
 
 _ids = itertools.count(1)
 
+DE_HOME = {"line1": "Lindenstraße 12", "city": "Berlin", "postcode": "10115", "country": "DE"}
+US_HOME = {"line1": "12 Oak Street", "city": "Boston", "postcode": "02118", "country": "US"}
+
+
+def stay(res: str) -> dict[str, Any]:
+    """A stay block with the given reservation id."""
+    return {"reservation_id": res, "arrival": "2026-03-01", "departure": "2026-03-03"}
+
 
 def guest(source: str = "pms", **fields: Any) -> NormalisedRecord:
     """A normalised record from generic-record fields (a fresh record id unless given)."""

@@ -1,0 +1,228 @@
+"""Recall cases: two records of one guest, written differently, come together."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.resolution.builders import DE_HOME, guest, resolve, stay, together
+
+# (case, first record, second record): the two records are the same guest.
+RECALL: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
+    (
+        "nickname with the same email",
+        {"first_name": "Robert", "last_name": "Miller", "email": "rmiller77@yahoo.com"},
+        {"first_name": "Bob", "last_name": "Miller", "email": "RMiller77@yahoo.com"},
+    ),
+    (
+        "umlaut transliteration with birth date",
+        {
+            "first_name": "Jürgen",
+            "last_name": "Müller",
+            "date_of_birth": "1966-01-31",
+            "address": DE_HOME,
+        },
+        {"first_name": "Juergen", "last_name": "Mueller", "date_of_birth": "1966-01-31"},
+    ),
+    (
+        "accents and phone formats",
+        {
+            "first_name": "José",
+            "last_name": "García",
+            "phone": "+34 612 34 56 78",
+            "address": {"country": "ES"},
+        },
+        {
+            "first_name": "Jose",
+            "last_name": "Garcia",
+            "phone": "612345678",
+            "address": {"country": "Spain"},
+        },
+    ),
+    (
+        "given and family swapped",
+        {
+            "first_name": "Wei",
+            "last_name": "Zhang",
+            "date_of_birth": "1988-02-24",
+            "phone": "+86 131 2862 8204",
+        },
+        {"first_name": "Zhang", "last_name": "Wei", "date_of_birth": "1988-02-24"},
+    ),
+    (
+        "typo in the family name",
+        {
+            "first_name": "Katherine",
+            "last_name": "Johnson",
+            "date_of_birth": "1975-05-05",
+            "phone": "+1 617 555 0199",
+        },
+        {"first_name": "Katherine", "last_name": "Jonhson", "date_of_birth": "1975-05-05"},
+    ),
+    (
+        "initial with phone and birth date",
+        {
+            "first_name": "John",
+            "last_name": "Carter",
+            "date_of_birth": "1970-10-10",
+            "phone": "+1 617 555 0142",
+        },
+        {
+            "first_name": "J.",
+            "last_name": "Carter",
+            "date_of_birth": "1970-10-10",
+            "phone": "(617) 555-0142",
+            "address": {"country": "US"},
+        },
+    ),
+    (
+        "married name with the same birth date and email",
+        {
+            "first_name": "Julia",
+            "last_name": "Schulz",
+            "date_of_birth": "1984-08-08",
+            "email": "julia.s84@gmx.de",
+        },
+        {
+            "first_name": "Julia",
+            "last_name": "Becker",
+            "date_of_birth": "1984-08-08",
+            "email": "julia.s84@gmx.de",
+        },
+    ),
+    (
+        "moved house, same phone and birth date",
+        {
+            "first_name": "Oliver",
+            "last_name": "Brown",
+            "phone": "+44 7700 900123",
+            "date_of_birth": "1969-03-03",
+            "address": {"line1": "1 High St", "city": "Leeds", "country": "GB"},
+        },
+        {
+            "first_name": "Oliver",
+            "last_name": "Brown",
+            "phone": "07700 900123",
+            "date_of_birth": "1969-03-03",
+            "address": {"line1": "9 Mill Lane", "city": "York", "country": "GB"},
+        },
+    ),
+    (
+        "walk-in with name, phone and birth date",
+        {
+            "first_name": "Keiko",
+            "last_name": "Watanabe",
+            "phone": "+81 90 1148 3438",
+            "date_of_birth": "1952-02-08",
+            "email": "kwatanabe@gmail.com",
+        },
+        {
+            "source": "walkin",
+            "first_name": "Keiko",
+            "last_name": "Watanabe",
+            "phone": "090-1148-3438",
+            "nationality": "JP",
+            "date_of_birth": "1952-02-08",
+        },
+    ),
+    (
+        "work and personal email, same phone",
+        {
+            "first_name": "Claire",
+            "last_name": "Dubois",
+            "email": "claire.dubois@orange.fr",
+            "phone": "+33 6 12 34 56 78",
+        },
+        {
+            "first_name": "Claire",
+            "last_name": "Dubois",
+            "email": "c.dubois@accenture.com",
+            "phone": "06 12 34 56 78",
+            "address": {"country": "FR"},
+        },
+    ),
+    (
+        "Apple sign-in without a name the second time",
+        {
+            "source": "widget",
+            "first_name": "Lea",
+            "last_name": "Weber",
+            "email": "x9@privaterelay.appleid.com",
+            "social": {"provider": "apple", "subject": "001.a"},
+        },
+        {
+            "source": "widget",
+            "email": "x9@privaterelay.appleid.com",
+            "social": {"provider": "apple", "subject": "001.a"},
+        },
+    ),
+    (
+        "OTA booking and the PMS copy of the same booking",
+        {
+            "source": "booking",
+            "first_name": "Lukasz",
+            "last_name": "Wojcik",
+            "email": "cq3x46ia@guest.booking.com",
+            "stay": stay("2436723433"),
+        },
+        {
+            "source": "opera",
+            "first_name": "Lukasz",
+            "last_name": "Wójcik",
+            "email": "cq3x46ia@guest.booking.com",
+            "stay": stay("2436723433"),
+        },
+    ),
+    (
+        "loyalty number",
+        {"first_name": "Ana", "last_name": "Costa", "loyalty_number": "LY-123-456"},
+        {
+            "first_name": "Ana",
+            "last_name": "Costa",
+            "loyalty_number": "ly123456",
+            "email": "ana.costa@uol.com.br",
+        },
+    ),
+    (
+        "passport",
+        {
+            "first_name": "Jan",
+            "last_name": "Nowak",
+            "document": {"type": "passport", "number": "ZS 123 456", "country": "PL"},
+        },
+        {
+            "first_name": "Jan",
+            "last_name": "Nowak",
+            "document": {"type": "Passport", "number": "ZS123456"},
+        },
+    ),
+    (
+        "verified email on both sides",
+        {
+            "source": "widget",
+            "first_name": "Min",
+            "last_name": "Wang",
+            "email": "m.w.88@163.com",
+            "email_verified": True,
+            "social": {"provider": "google", "subject": "1"},
+        },
+        {
+            "source": "widget",
+            "first_name": "Min",
+            "last_name": "Wang",
+            "email": "m.w.88@163.com",
+            "email_verified": True,
+            "social": {"provider": "facebook", "subject": "2"},
+        },
+    ),
+]
+
+
+@pytest.mark.parametrize(("case", "first", "second"), RECALL, ids=[t[0] for t in RECALL])
+def test_recall_case_links(case: str, first: dict[str, Any], second: dict[str, Any]) -> None:
+    a, b = guest(**first), guest(**second)
+    store, decisions = resolve(a, b)
+    assert together(store, a, b), (case, decisions[1])
+    assert decisions[1].action == "link"
+    assert decisions[1].evidence and decisions[1].matcher_version

@@ -1,0 +1,178 @@
+"""Hotel traps: two records of different guests (households, namesakes, shared ids) stay apart."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.resolution.builders import DE_HOME, US_HOME, guest, resolve, stay, together
+
+# (case, first record, second record): the two records belong to different guests.
+TRAPS: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
+    (
+        "couple sharing an email",
+        {
+            "first_name": "Anna",
+            "last_name": "Schmidt",
+            "email": "schmidts@web.de",
+            "date_of_birth": "1980-03-01",
+            "address": DE_HOME,
+        },
+        {
+            "first_name": "Thomas",
+            "last_name": "Schmidt",
+            "email": "schmidts@web.de",
+            "date_of_birth": "1978-07-12",
+            "address": DE_HOME,
+        },
+    ),
+    (
+        "couple sharing a phone, no birth dates",
+        {"first_name": "Anna", "last_name": "Schmidt", "phone": "+49 30 1234567"},
+        {
+            "first_name": "Thomas",
+            "last_name": "Schmidt",
+            "phone": "030 1234567",
+            "address": DE_HOME,
+        },
+    ),
+    (
+        "father and son, Sr and Jr, same address and phone",
+        {
+            "first_name": "Robert",
+            "last_name": "Smith Sr.",
+            "phone": "+1 617 555 0100",
+            "address": US_HOME,
+            "date_of_birth": "1950-04-02",
+        },
+        {
+            "first_name": "Robert",
+            "last_name": "Smith Jr.",
+            "phone": "+1 617 555 0100",
+            "address": US_HOME,
+            "date_of_birth": "1979-11-20",
+        },
+    ),
+    (
+        "parent and child, same name, address and email, different birth dates",
+        {
+            "first_name": "Hans",
+            "last_name": "Meier",
+            "email": "meier.family@gmx.de",
+            "address": DE_HOME,
+            "date_of_birth": "1955-06-01",
+        },
+        {
+            "first_name": "Hans",
+            "last_name": "Meier",
+            "email": "meier.family@gmx.de",
+            "address": DE_HOME,
+            "date_of_birth": "1986-02-17",
+        },
+    ),
+    (
+        "parent and child, same name and address, nothing personal shared",
+        {"first_name": "Petra", "last_name": "Müller", "address": DE_HOME},
+        {
+            "first_name": "Petra",
+            "last_name": "Mueller",
+            "address": DE_HOME,
+            "email": "petra77@gmx.de",
+        },
+    ),
+    (
+        "twins: same family name, birth date, address and phone",
+        {
+            "first_name": "Anna",
+            "last_name": "Krüger",
+            "date_of_birth": "1990-09-14",
+            "phone": "+49 151 0767 7070",
+            "address": DE_HOME,
+        },
+        {
+            "first_name": "Lena",
+            "last_name": "Krüger",
+            "date_of_birth": "1990-09-14",
+            "phone": "+49 151 0767 7070",
+            "address": DE_HOME,
+        },
+    ),
+    (
+        "namesakes with a common name and nothing else",
+        {"first_name": "John", "last_name": "Smith", "address": {"country": "GB"}},
+        {"first_name": "John", "last_name": "Smith", "address": {"country": "GB", "city": "Leeds"}},
+    ),
+    (
+        "namesakes in one city",
+        {
+            "first_name": "Maria",
+            "last_name": "Garcia",
+            "address": {"city": "Madrid", "country": "ES"},
+            "phone": "+34 612 000 111",
+        },
+        {
+            "first_name": "Maria",
+            "last_name": "Garcia",
+            "address": {"city": "Madrid", "country": "ES"},
+            "phone": "+34 612 999 222",
+        },
+    ),
+    (
+        "one OTA alias on two bookings",
+        {
+            "source": "booking",
+            "first_name": "Marco",
+            "last_name": "Rossi",
+            "email": "abc123@guest.booking.com",
+            "stay": stay("B-1"),
+        },
+        {
+            "source": "booking",
+            "first_name": "Marco",
+            "last_name": "Rossi",
+            "email": "abc123@guest.booking.com",
+            "stay": stay("B-2"),
+        },
+    ),
+    (
+        "agency mailbox and phone on two different guests",
+        {
+            "first_name": "Antonio",
+            "last_name": "Greco",
+            "email": "rejser@nordicbiz.dk",
+            "phone": "+45 33 12 34 56",
+        },
+        {
+            "first_name": "Toni",
+            "last_name": "Fernández",
+            "email": "rejser@nordicbiz.dk",
+            "phone": "+45 33 12 34 56",
+        },
+    ),
+    (
+        "namesakes whose name-based emails collide",
+        {
+            "first_name": "Sarah",
+            "last_name": "Smith",
+            "email": "ssmith@gmail.com",
+            "phone": "+44 7400 111222",
+            "address": {"city": "Bristol", "country": "GB"},
+        },
+        {
+            "first_name": "Sarah",
+            "last_name": "Smith",
+            "email": "ssmith@gmail.com",
+            "phone": "+44 7400 333444",
+            "date_of_birth": "1985-12-27",
+        },
+    ),
+]
+
+
+@pytest.mark.parametrize(("case", "first", "second"), TRAPS, ids=[t[0] for t in TRAPS])
+def test_trap_stays_apart(case: str, first: dict[str, Any], second: dict[str, Any]) -> None:
+    a, b = guest(**first), guest(**second)
+    store, decisions = resolve(a, b)
+    assert not together(store, a, b), case
+    assert decisions[1].action in ("new", "review")
