@@ -70,13 +70,19 @@ async def record_rows_of_profiles(
 
 
 async def keys_among(
-    session: AsyncSession, tenant_id: str, keys: Collection[str]
+    session: AsyncSession, tenant_id: str, keys: Collection[str], record_ids: Collection[str]
 ) -> list[tuple[str, str]]:
-    """(record id, key) of every record holding one of the keys."""
+    """(record id, key) of the given records for the given keys (primary-key lookups).
+
+    Bounded by the loaded records, so a key held by thousands of records costs nothing extra.
+    """
     found: list[tuple[str, str]] = []
-    for chunk in _chunks(sorted(keys)):
+    wanted = sorted(keys)
+    for chunk in _chunks(list(record_ids)):
         stmt = select(RecordKey.record_id, RecordKey.key).where(
-            RecordKey.tenant_id == tenant_id, col(RecordKey.key).in_(chunk)
+            RecordKey.tenant_id == tenant_id,
+            col(RecordKey.record_id).in_(chunk),
+            col(RecordKey.key).in_(wanted),
         )
         found.extend((rid, key) for rid, key in (await session.exec(stmt)).all())
     return found

@@ -10,7 +10,7 @@ import hashlib
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -156,7 +156,7 @@ def _resolve(
             "profile_id": target,
             "action": decision.action,
             "reason": decision.reason[:200],
-            "evidence": [e.as_json() for e in decision.evidence],
+            "evidence": _evidence(decision),
             "matcher_version": decision.matcher_version,
             "decided_by": decided_by,
             "created_at": now,
@@ -170,7 +170,7 @@ def _resolve(
                 "record_id": row.id,
                 "profile_id": target,
                 "candidate_profile_ids": list(decision.review_with),
-                "evidence": [e.as_json() for e in decision.evidence],
+                "evidence": _evidence(decision),
                 "reason": decision.reason[:200],
                 "status": "open",
                 "created_at": now,
@@ -179,6 +179,17 @@ def _resolve(
             }
         )
     return _result(record, outcome, row.id, target, merged)
+
+
+# Evidence kept per decision: the strongest pairs explain it; the long tail of weak candidates
+# (common names) would multiply storage without explaining anything.
+EVIDENCE_PAIRS = 8
+
+
+def _evidence(decision: Decision) -> list[dict[str, Any]]:
+    ranked = sorted(decision.evidence, key=lambda e: (e.rule is not None, e.weight), reverse=True)
+    strongest = ranked[:EVIDENCE_PAIRS]
+    return [e.as_json() for e in strongest]
 
 
 def _placement(

@@ -80,10 +80,12 @@ async def load_working_set(
     hits = await repo.key_hits(session, tenant_id, keys, CANDIDATE_PROFILES_PER_KEY)
     ws.db_counts = dict(hits.profiles_per_key)
     profile_ids = set(hits.profile_ids) | {r.profile_id for r in known}
+    loaded = await batch_repo.record_rows_of_profiles(session, tenant_id, profile_ids)
     keys_of: dict[str, list[str]] = defaultdict(list)
-    for record_id, key in await batch_repo.keys_among(session, tenant_id, keys):
+    loaded_ids = [r.id for r in loaded]
+    for record_id, key in await batch_repo.keys_among(session, tenant_id, keys, loaded_ids):
         keys_of[record_id].append(key)
-    for record in await batch_repo.record_rows_of_profiles(session, tenant_id, profile_ids):
+    for record in loaded:
         ws.add_row(_row_of(record, keys_of.get(record.id, [])))
     ws.profile_created.update(await batch_repo.profile_ages(session, tenant_id, profile_ids))
     record_keys = set(ws.rows) | {i.norm.key for i in batch}
