@@ -19,9 +19,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from app.core.errors import Problem, not_found
 from app.inbound import fetch, repository
 from app.inbound.secrets import decrypt_credentials
-from app.inbound.tasks import current_settings
-from app.ingest.service import ingest_records
-from app.matching.service import matching_for
+from app.inbound.tasks import current_settings, ingest_for_connection
 from app.models import Connection, Job
 from app.models.base import utcnow
 from app.worker.queue import enqueue
@@ -210,20 +208,7 @@ async def sync_connection(session: AsyncSession, job: Job) -> None:
     ):
         log.info("sync_page_already_stored", connection=conn.id, job_id=job.id)
         return
-    if conn.property_code:
-        code = conn.property_code
-        records = [
-            r if r.property_id else r.model_copy(update={"property_id": code}) for r in records
-        ]
-    if records:
-        await ingest_records(
-            session,
-            conn.tenant_id,
-            records,
-            matching=await matching_for(session, conn.tenant_id),
-            secret_key=settings.secret_key,
-            decided_by=f"connection:{conn.id}",
-        )
+    await ingest_for_connection(session, conn.tenant_id, conn, records, f"connection:{conn.id}")
     if page.done:
         _enqueue_sync(session, conn, page.next_cursor, run_at=utcnow() + interval(credentials))
     else:

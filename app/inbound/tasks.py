@@ -80,6 +80,30 @@ async def _records(
     return [], entity
 
 
+async def ingest_for_connection(
+    session: AsyncSession,
+    tenant_id: str,
+    conn: Connection | None,
+    records: Sequence[GuestRecord],
+    decided_by: str,
+) -> None:
+    """Ingest what a connection delivered; records without a property get the connection's."""
+    if conn is not None and conn.property_code:
+        code = conn.property_code
+        records = [
+            r if r.property_id else r.model_copy(update={"property_id": code}) for r in records
+        ]
+    if records:
+        await ingest_records(
+            session,
+            tenant_id,
+            records,
+            matching=await matching_for(session, tenant_id),
+            secret_key=current_settings().secret_key,
+            decided_by=decided_by,
+        )
+
+
 def _finish(event: InboundEvent, status: str, **fields: str | None) -> None:
     event.status = status
     event.processed_at = utcnow()
@@ -112,19 +136,7 @@ async def process_inbound(session: AsyncSession, job: Job) -> None:
         _finish(event, "needs_fetch", entity=entity[:300])
         session.add(event)
         return
-    if conn is not None and conn.property_code:
-        code = conn.property_code
-        records = [
-            r if r.property_id else r.model_copy(update={"property_id": code}) for r in records
-        ]
-    if records:
-        await ingest_records(
-            session,
-            event.tenant_id,
-            records,
-            matching=await matching_for(session, event.tenant_id),
-            secret_key=settings.secret_key,
-            decided_by=f"connection:{conn.id}" if conn else f"inbound:{event.source}",
-        )
+    decided_by = f"connection:{conn.id}" if conn else f"inbound:{event.source}"
+    await ingest_for_connection(session, event.tenant_id, conn, records, decided_by)
     _finish(event, "processed")
     session.add(event)

@@ -15,7 +15,7 @@ from sqlalchemy import func
 from sqlmodel import col, select
 
 from app.core.db import transaction
-from app.inbound import fetch, sync
+from app.inbound import fetch, sync, tasks
 from app.ingest.service import ingest_records
 from app.models import Connection, Job, MatchDecision, SourceRecord, Stay
 from app.models.base import utcnow
@@ -283,7 +283,7 @@ async def test_a_crash_after_ingesting_rolls_the_page_back(
             raise RuntimeError("worker died after ingesting page 2")
         return results
 
-    monkeypatch.setattr(sync, "ingest_records", crash_once_on_page_two)
+    monkeypatch.setattr(tasks, "ingest_records", crash_once_on_page_two)
     vendor(FakeMews(customers(2), reservations(2)))
     tenant = await admin(make_tenant)
     conn_id = await start(http, tenant)
