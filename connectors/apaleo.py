@@ -21,8 +21,10 @@ from connectors.common import (
     text,
     to_date,
     to_float,
+    version,
 )
-from connectors.http import Clock, Sleep, decode_cursor, encode_cursor, iso, parse_iso, send, utcnow
+from connectors.http import Clock, Sleep, decode_cursor, encode_cursor, iso, parse_iso, utcnow
+from connectors.oauth import ApiAuth, TokenCache
 
 API = "https://api.apaleo.com"
 STATUSES = {
@@ -39,6 +41,7 @@ DOCUMENTS = {
     "SocialInsuranceNumber": "social_insurance",
 }
 LAG = timedelta(minutes=2)
+FETCHED_TOPICS = frozenset({"reservation", "booking"})
 
 
 @dataclass(frozen=True)
@@ -52,35 +55,18 @@ class ApaleoEvent:
 
 
 def entity_to_fetch(payload: bytes) -> ApaleoEvent | None:
-    """The reservation a webhook names, or None for topics we do not follow (healthcheck…)."""
+    """The reservation or booking a webhook names; None for topics we do not follow."""
     data = load_json(payload)
-    if not isinstance(data, dict) or str(data.get("topic", "")).lower() != "reservation":
+    topic = str(data.get("topic", "")).lower() if isinstance(data, dict) else ""
+    if topic not in FETCHED_TOPICS:
         return None
     entity = text((data.get("data") or {}).get("entityId"))
     if not entity:
         return None
     kind = str(data.get("type", ""))
-    return ApaleoEvent("reservation", kind, entity, text(data.get("propertyId")))
-
-
-async def fetch_reservation(
-    client: httpx.AsyncClient,
-    token: str,
-    reservation_id: str,
-    *,
-    base_url: str = API,
-    sleep: Sleep = asyncio.sleep,
-) -> list[GuestRecord]:
-    """Fetch one reservation (with its booker) and map it."""
-    response = await send(
-        client,
-        "GET",
-        f"{base_url.rstrip('/')}/booking/v1/reservations/{reservation_id}",
-        params={"expand": "booker"},
-        headers={"Authorization": f"Bearer {token}"},
-        sleep=sleep,
-    )
-    return list(ApaleoConnector().parse(response.content))
+    if topic == "booking" and kind.lower() == "deleted":
+        return None  # nothing left to read
+    return ApaleoEvent(topic, kind, entity, text(data.get("propertyId")))
 
 
 class ApaleoConnector:
@@ -89,11 +75,17 @@ class ApaleoConnector:
     source = "apaleo"
 
     def __init__(
-        self, *, sleep: Sleep = asyncio.sleep, clock: Clock = utcnow, page_size: int = 200
+        self,
+        *,
+        sleep: Sleep = asyncio.sleep,
+        clock: Clock = utcnow,
+        page_size: int = 200,
+        tokens: TokenCache | None = None,
     ) -> None:
         self.sleep = sleep
         self.clock = clock
         self.page_size = page_size
+        self.tokens = tokens if tokens is not None else TokenCache()
 
     def verify(self, delivery: Delivery, secret: str) -> bool:
         """Apaleo signs nothing; we give it a URL with basic-auth credentials ('user:password')."""
@@ -137,7 +129,7 @@ class ApaleoConnector:
             "status": STATUSES.get(str(r.get("status"))),
             "property_id": prop,
         }
-        common = {"property_id": prop, "updated_at": text(r.get("modified") or r.get("created"))}
+        common = {"property_id": prop, "updated_at": version(r.get("modified") or r.get("created"))}
         out: list[GuestRecord] = []
         guest = r.get("primaryGuest")
         if isinstance(guest, dict) and (guest.get("lastName") or guest.get("email")):
@@ -208,14 +200,9 @@ class ApaleoConnector:
         }
         if credentials.get("property_id"):
             params["propertyIds"] = credentials["property_id"]
-        response = await send(
-            client,
-            "GET",
-            f"{credentials.get('base_url', API).rstrip('/')}/booking/v1/reservations",
-            params=params,
-            headers={"Authorization": f"Bearer {credentials['token']}"},
-            sleep=self.sleep,
-        )
+        auth = ApiAuth(self.source, credentials, self.tokens, sleep=self.sleep, clock=self.clock)
+        url = f"{credentials.get('base_url', API).rstrip('/')}/booking/v1/reservations"
+        response = await auth.request(client, "GET", url, params=params)
         # Apaleo answers 204 No Content when the page is empty.
         raw = response.content if response.status_code != 204 else b'{"reservations": []}'
         data = load_json(raw)

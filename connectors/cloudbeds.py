@@ -22,7 +22,8 @@ from connectors.common import (
     to_date,
     to_float,
 )
-from connectors.http import Clock, Sleep, decode_cursor, encode_cursor, parse_iso, send, utcnow
+from connectors.http import Clock, Sleep, decode_cursor, encode_cursor, parse_iso, utcnow
+from connectors.oauth import ApiAuth, TokenCache
 
 API = "https://api.cloudbeds.com/api/v1.2"
 STATUSES = {
@@ -45,11 +46,17 @@ class CloudbedsConnector:
     token_param = "token"  # noqa: S105 - the name of the query parameter, not a secret
 
     def __init__(
-        self, *, sleep: Sleep = asyncio.sleep, clock: Clock = utcnow, page_size: int = 100
+        self,
+        *,
+        sleep: Sleep = asyncio.sleep,
+        clock: Clock = utcnow,
+        page_size: int = 100,
+        tokens: TokenCache | None = None,
     ) -> None:
         self.sleep = sleep
         self.clock = clock
         self.page_size = page_size  # Cloudbeds caps pageSize at 100
+        self.tokens = tokens if tokens is not None else TokenCache()
 
     def verify(self, delivery: Delivery, secret: str) -> bool:
         """Cloudbeds does not sign webhooks: the endpoint URL we register carries a secret token."""
@@ -66,11 +73,15 @@ class CloudbedsConnector:
     def entity_to_fetch(self, payload: bytes) -> tuple[str, str] | None:
         """('reservation'|'guest', id) a webhook points at, for getReservation/getGuest."""
         data = load_json(payload)
-        obj = str(data.get("event", "")).split("/")[0] if isinstance(data, dict) else ""
-        if obj == "guest" and text(data.get("guestID")):
-            return "guest", str(data["guestID"])
-        if obj == "reservation" and text(data.get("reservationID") or data.get("reservationId")):
-            return "reservation", str(data.get("reservationID") or data.get("reservationId"))
+        if not isinstance(data, dict):
+            return None
+        obj = str(data.get("event", "")).split("/")[0]
+        guest = text(data.get("guestID") or data.get("guestId"))
+        reservation = text(data.get("reservationID") or data.get("reservationId"))
+        if obj == "guest" and guest:
+            return "guest", guest
+        if obj == "reservation" and reservation:
+            return "reservation", reservation
         return None
 
     def parse(self, payload: bytes) -> Sequence[GuestRecord]:
@@ -176,14 +187,9 @@ class CloudbedsConnector:
         params = {**window, "pageNumber": page, "pageSize": self.page_size}
         if credentials.get("property_id"):
             params["propertyIDs"] = credentials["property_id"]
-        response = await send(
-            client,
-            "GET",
-            f"{credentials.get('base_url', API).rstrip('/')}/{ENDPOINTS[kind]}",
-            params=params,
-            headers=_auth(credentials),
-            sleep=self.sleep,
-        )
+        auth = ApiAuth(self.source, credentials, self.tokens, sleep=self.sleep, clock=self.clock)
+        url = f"{credentials.get('base_url', API).rstrip('/')}/{ENDPOINTS[kind]}"
+        response = await auth.request(client, "GET", url, params=params)
         data = load_json(response.content)
         if isinstance(data, dict) and data.get("success") is False:
             raise ValueError(f"Cloudbeds {ENDPOINTS[kind]}: {data.get('message')}")
@@ -197,13 +203,6 @@ class CloudbedsConnector:
         if kind == "guests":
             return Page(records, encode_cursor({**fixed, "k": "reservations"}), done=False)
         return Page(records, encode_cursor({"s": _fmt(end)}), done=True)
-
-
-def _auth(credentials: Mapping[str, str]) -> dict[str, str]:
-    # API keys (cbat_…) go in x-api-key; OAuth access tokens as a bearer token.
-    if credentials.get("api_key"):
-        return {"x-api-key": credentials["api_key"]}
-    return {"Authorization": f"Bearer {credentials['access_token']}"}
 
 
 def _fmt(moment: Any) -> str:

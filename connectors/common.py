@@ -9,7 +9,7 @@ import hmac
 import json
 import re
 from collections.abc import Mapping
-from datetime import date, datetime, tzinfo
+from datetime import UTC, date, datetime, tzinfo
 from typing import Any
 
 from connectors.base import GuestRecord
@@ -67,6 +67,23 @@ def to_date(value: Any, tz: tzinfo | None = None) -> date | None:
     if tz is not None and moment.tzinfo is not None:
         moment = moment.astimezone(tz)
     return moment.date()
+
+
+def version(value: Any) -> str | None:
+    """A source timestamp as UTC ISO 8601 (Z), so versions with different offsets compare as text.
+
+    Sources that send local time with an offset change the offset with daylight saving time;
+    naive or unparsable values are kept as sent (one source, one format)."""
+    raw = text(value)
+    if not raw:
+        return None
+    try:
+        moment = datetime.fromisoformat(raw.replace("Z", "+00:00"))
+    except ValueError:
+        return raw
+    if moment.tzinfo is None:
+        return raw
+    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
 def to_float(value: Any) -> float | None:

@@ -165,7 +165,12 @@ class MewsConnector:
         start = parse_iso(state["s"])
         if start >= now:
             return Page([], cursor or encode_cursor(state), done=True)
-        end = parse_iso(state["e"]) if state.get("e") else min(start + WINDOW, now)
+        if state.get("e"):
+            end, last = parse_iso(state["e"]), bool(state.get("l"))
+        else:
+            # A window ending at "now" is the last of this sync: the clock moves on while its
+            # pages are read, and chasing it would never let the sync finish.
+            end, last = min(start + WINDOW, now), start + WINDOW >= now
         kind = state.get("k", "customers")
         path = "customers/getAll" if kind == "customers" else "reservations/getAll/2023-06-06"
         body: dict[str, Any] = {
@@ -184,14 +189,15 @@ class MewsConnector:
         data = load_json(raw)
         items = as_list(data.get("Customers" if kind == "customers" else "Reservations"))
         records = list(self.parse(raw))
-        window = {"s": iso(start), "e": iso(end)}
+        window = {"s": iso(start), "e": iso(end), "l": last}
+        # Mews pages by Limitation: a full page with a Cursor may have more after it.
         if len(items) >= self.page_size and data.get("Cursor"):
             nxt = {**window, "k": kind, "c": data["Cursor"]}
             return Page(records, encode_cursor(nxt), done=False)
         if kind == "customers":
             return Page(records, encode_cursor({**window, "k": "reservations"}), done=False)
         # Window finished: the next one starts where this ended, so nothing falls between.
-        return Page(records, encode_cursor({"s": iso(end)}), done=end >= now)
+        return Page(records, encode_cursor({"s": iso(end)}), done=last)
 
 
 def _owner(r: Mapping[str, Any]) -> str | None:

@@ -20,6 +20,7 @@ from connectors.common import (
     text,
     to_date,
     to_float,
+    version,
 )
 
 STATUSES = {
@@ -44,6 +45,8 @@ NO_SMOKING = re.compile(r"\bnon[- ]?smok|\bno[- ]smok", re.I)
 SMOKING = re.compile(r"\bsmoking\b", re.I)
 HIGH_FLOOR = re.compile(r"\b(high|higher|top|upper)\s+floor", re.I)
 LOW_FLOOR = re.compile(r"\b(low|lower|ground|first)\s+floor", re.I)
+MOBILE, FAX = "5", "3"  # OTA PhoneTechType codes (AlpineBits uses them too)
+GENDERS = {"male": "male", "female": "female"}  # "Unknown" says nothing
 
 
 def _local(tag: str) -> str:
@@ -153,11 +156,10 @@ class OpenTravelConnector:
             stay_or_none: dict[str, Any] | None = None  # cancellations may omit the RoomStay
         else:
             stay_or_none = stay
-        parts = (t.strip() for sr in iter_local(res, "SpecialRequest") for t in sr.itertext())
-        requests = " ".join(p for p in parts if p)
+        requests = " ".join(_requests(res))
         loyalty = next(iter_local(res, "Membership"), None)
         common = {
-            "updated_at": res.get("LastModifyDateTime") or res.get("CreateDateTime"),
+            "updated_at": version(res.get("LastModifyDateTime") or res.get("CreateDateTime")),
             "property_id": stay["property_id"],
             "special_requests": requests or None,
             "preferences": special_request_preferences(requests) or None,
@@ -187,7 +189,11 @@ class OpenTravelConnector:
     def customer(self, c: Element) -> dict[str, Any]:
         """Identity fields of an OTA Customer element."""
         name = find(c, "PersonName")
-        phone = find(c, "Telephone")
+        phones = [t for t in c if _local(t.tag) == "Telephone" and t.get("PhoneNumber")]
+        # A mobile belongs to one person; a landline to a household, a fax to nobody.
+        mobile = [t for t in phones if t.get("PhoneTechType") == MOBILE]
+        voice = [t for t in phones if t.get("PhoneTechType") != FAX]
+        phone = (mobile or voice)[0] if mobile or voice else None
         addr = find(c, "Address")
         email = _text(find(c, "Email"))
         loyalty = find(c, "CustLoyalty")
@@ -203,7 +209,7 @@ class OpenTravelConnector:
             "email_masked": is_relay_email(email) if email else None,
             "phone": phone.get("PhoneNumber") if phone is not None else None,
             "date_of_birth": to_date(c.get("BirthDate")),
-            "gender": (c.get("Gender") or "").lower() or None,
+            "gender": GENDERS.get((c.get("Gender") or "").lower()),
             "language": c.get("Language"),
             "address": {
                 "line1": _text(find(addr, "AddressLine")),
@@ -230,6 +236,15 @@ class ExpediaConnector(OpenTravelConnector):
 
 def _text(elem: Element | None) -> str | None:
     return text(elem.text) if elem is not None else None
+
+
+def _requests(res: Element) -> list[str]:
+    """Special requests, and the guest's own comment (AlpineBits "customer comment")."""
+    parts = [t.strip() for sr in iter_local(res, "SpecialRequest") for t in sr.itertext()]
+    for comment in iter_local(res, "Comment"):
+        if (comment.get("Name") or "").lower() == "customer comment":
+            parts.extend(" ".join(t.split()) for t in comment.itertext())
+    return [p for p in parts if p]
 
 
 def _hotel_res_id(res: Element) -> str | None:

@@ -23,8 +23,10 @@ from connectors.common import (
     text,
     to_date,
     to_float,
+    version,
 )
-from connectors.http import Clock, Sleep, decode_cursor, encode_cursor, send, utcnow
+from connectors.http import Clock, Sleep, decode_cursor, encode_cursor, utcnow
+from connectors.oauth import ApiAuth, TokenCache
 
 STATUSES = {
     "Reserved": "confirmed",
@@ -67,11 +69,13 @@ class OperaConnector:
         clock: Clock = utcnow,
         page_size: int = 100,
         horizon_days: int = 14,
+        tokens: TokenCache | None = None,
     ) -> None:
         self.sleep = sleep
         self.clock = clock
         self.page_size = page_size
         self.horizon = timedelta(days=horizon_days)
+        self.tokens = tokens if tokens is not None else TokenCache()
 
     def verify(self, delivery: Delivery, secret: str) -> bool:
         """Events reach us through our own relay (OHIP streams outbound), so a shared secret."""
@@ -104,7 +108,12 @@ class OperaConnector:
             return self._merge_event(event)
         if "profileDetails" in data:
             return [self.profile(data["profileDetails"], _opera_id(data.get("profileIdList")))]
-        reservations = dig(data, "reservations", "reservationInfo") or dig(data, "reservations")
+        # A list answers with reservationInfo, one reservation (getReservation) with reservation.
+        reservations = (
+            dig(data, "reservations", "reservationInfo")
+            or dig(data, "reservations", "reservation")
+            or dig(data, "reservations")
+        )
         records: list[GuestRecord] = []
         for res in as_list(reservations):
             if isinstance(res, dict) and (record := self.reservation(res)) is not None:
@@ -127,7 +136,7 @@ class OperaConnector:
         return make_record({
             "source": self.source,
             "source_record_id": profile_id or text(p.get("id")),
-            "updated_at": text(p.get("lastModifyDateTime")),
+            "updated_at": version(p.get("lastModifyDateTime")),
             "title": text(name.get("nameTitle")),
             "first_name": text(name.get("givenName")),
             "middle_name": text(name.get("middleName")),
@@ -191,7 +200,7 @@ class OperaConnector:
             })  # fmt: skip
         else:
             return None
-        updated = text(r.get("lastModifyDateTime"))
+        updated = version(r.get("lastModifyDateTime"))
         return record.model_copy(update={"updated_at": updated or record.updated_at})
 
     def _merge_event(self, event: Mapping[str, Any]) -> list[GuestRecord]:
@@ -227,19 +236,9 @@ class OperaConnector:
             "limit": self.page_size,
             "offset": offset,
         }
-        headers = {
-            "Authorization": f"Bearer {credentials['token']}",
-            "x-app-key": credentials["app_key"],
-            "x-hotelid": hotel,
-        }
-        response = await send(
-            client,
-            "GET",
-            f"{credentials['base_url'].rstrip('/')}/rsv/v1/hotels/{hotel}/reservations",
-            params=params,
-            headers=headers,
-            sleep=self.sleep,
-        )
+        auth = ApiAuth(self.source, credentials, self.tokens, sleep=self.sleep, clock=self.clock)
+        url = f"{credentials['base_url'].rstrip('/')}/rsv/v1/hotels/{hotel}/reservations"
+        response = await auth.request(client, "GET", url, params=params, hotel=hotel)
         data = load_json(response.content)
         records = list(self.parse(response.content))
         items = as_list(dig(data, "reservations", "reservationInfo"))

@@ -18,8 +18,16 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    pass
+    with op.batch_alter_table('inbound_events', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('replays', sa.Integer(), nullable=False, server_default='0'))
+    with op.batch_alter_table('inbound_events', schema=None) as batch_op:
+        batch_op.alter_column('replays', server_default=None)
+    with op.batch_alter_table('stays', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('source_version', sa.String(length=64), nullable=True))
 
 
 def downgrade() -> None:
-    pass
+    with op.batch_alter_table('stays', schema=None) as batch_op:
+        batch_op.drop_column('source_version')
+    with op.batch_alter_table('inbound_events', schema=None) as batch_op:
+        batch_op.drop_column('replays')

@@ -1,55 +1,93 @@
-"""Fetches for thin webhooks that name entities instead of carrying them (Mews for now)."""
+"""Reading what thin webhooks name, and the HTTP client, tokens and pauses pulls share."""
 
 from __future__ import annotations
 
-import json
+import asyncio
 from collections.abc import Mapping
-from typing import Any
+from dataclasses import dataclass, field
 
 import httpx
 
-from connectors.http import send
+from connectors import apaleo, fetchers
+from connectors.base import Connector
+from connectors.cloudbeds import CloudbedsConnector
+from connectors.http import Sleep
+from connectors.mews import MewsConnector
+from connectors.oauth import ApiAuth, TokenCache, missing
+from connectors.opera import OperaConnector
 
-# Tests replace this with an httpx.MockTransport; None means the real network.
+# Tests replace these: the vendor (an httpx.MockTransport; None is the real network) and the
+# pause taken on 429/5xx.
 TRANSPORT: httpx.AsyncBaseTransport | None = None
+SLEEP: Sleep = asyncio.sleep
 TIMEOUT = httpx.Timeout(15.0)
-MEWS_KEYS = ("client_token", "access_token")
+# One per process: an access token serves every job of its connection until it expires.
+TOKENS = TokenCache()
+FETCHED = frozenset({"mews", "apaleo", "cloudbeds", "opera"})
 
 
-def can_fetch_mews(credentials: Mapping[str, str]) -> bool:
-    """True when the connection holds Mews Connector API credentials."""
-    return all(credentials.get(k) for k in MEWS_KEYS)
+def client() -> httpx.AsyncClient:
+    """An HTTP client for vendor APIs."""
+    return httpx.AsyncClient(transport=TRANSPORT, timeout=TIMEOUT)
 
 
-async def fetch_mews(
-    credentials: Mapping[str, str], customers: list[str], reservations: list[str]
-) -> bytes:
-    """One customers+reservations payload for the ids a General Webhook named."""
-    base = credentials.get("base_url", "https://api.mews.com").rstrip("/")
-    auth = {
-        "ClientToken": credentials["client_token"],
-        "AccessToken": credentials["access_token"],
-        "Client": credentials.get("client", "guestid 0.1"),
-    }
-    found_reservations: list[Any] = []
-    async with httpx.AsyncClient(transport=TRANSPORT, timeout=TIMEOUT) as client:
-        if reservations:
-            url = f"{base}/api/connector/v1/reservations/getAll/2023-06-06"
-            body = {**auth, "ReservationIds": reservations, "Limitation": {"Count": 1000}}
-            data = (await send(client, "POST", url, json=body)).json()
-            found_reservations = list(data.get("Reservations") or [])
-        # The owners of the reservations too, so each stay lands on a named record.
-        owners = [r.get("AccountId") or r.get("CustomerId") for r in found_reservations]
-        wanted = list(dict.fromkeys([*customers, *(o for o in owners if isinstance(o, str))]))
-        found_customers: list[Any] = []
-        if wanted:
-            url = f"{base}/api/connector/v1/customers/getAll"
-            body = {
-                **auth,
-                "CustomerIds": wanted,
-                "Extent": {"Customers": True, "Addresses": True},
-                "Limitation": {"Count": 1000},
-            }
-            data = (await send(client, "POST", url, json=body)).json()
-            found_customers = list(data.get("Customers") or [])
-    return json.dumps({"Customers": found_customers, "Reservations": found_reservations}).encode()
+def api_auth(source: str, credentials: Mapping[str, str]) -> ApiAuth:
+    """The connection's credentials as request headers, with the process's token cache."""
+    return ApiAuth(source, credentials, TOKENS, sleep=SLEEP)
+
+
+def rotated(source: str, credentials: Mapping[str, str]) -> dict[str, str]:
+    """Credentials the source replaced while pulling with these, for the caller to store."""
+    return TOKENS.pending_rotation(api_auth(source, credentials).key, credentials)
+
+
+def can_fetch(source: str, credentials: Mapping[str, str]) -> bool:
+    """True when the connection holds the API credentials a fetch from `source` needs."""
+    return source in FETCHED and not missing(source, credentials)
+
+
+@dataclass(frozen=True)
+class Fetched:
+    """A payload read from the source, and credentials it replaced (to be stored)."""
+
+    payload: bytes
+    rotated: dict[str, str] = field(default_factory=dict)
+
+
+async def fetch_named(
+    source: str, connector: Connector, body: bytes, credentials: Mapping[str, str]
+) -> Fetched | None:
+    """The entities a thin webhook names, read from the source; None when nothing is named."""
+    auth = api_auth(source, credentials)
+    async with client() as http:
+        if isinstance(connector, MewsConnector):
+            ids = connector.entities_to_fetch(body)
+            if not any(ids.values()):
+                return None
+            payload = await fetchers.mews(
+                http, credentials, ids["customers"], ids["reservations"], sleep=SLEEP
+            )
+        elif source == "apaleo":
+            target = apaleo.entity_to_fetch(body)
+            if target is None:
+                return None
+            payload = await fetchers.apaleo(http, auth, target)
+        elif isinstance(connector, CloudbedsConnector):
+            named = connector.entity_to_fetch(body)
+            if named is None:
+                return None
+            payload = await fetchers.cloudbeds(http, auth, *named)
+        elif isinstance(connector, OperaConnector):
+            event = connector.entity_to_fetch(body)
+            if event is None:
+                return None
+            payload = await fetchers.opera(http, auth, *event)
+        else:
+            return None
+    return Fetched(payload, TOKENS.pending_rotation(auth.key, credentials))
+
+
+async def mews_owners(credentials: Mapping[str, str], customer_ids: list[str]) -> bytes:
+    """Mews customers by id (the owners of a page of reservations)."""
+    async with client() as http:
+        return await fetchers.mews(http, credentials, customer_ids, [], sleep=SLEEP)

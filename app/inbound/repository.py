@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 
-from sqlalchemy import update
+from sqlalchemy import and_, or_, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from app.models import Connection, InboundEvent, Job, Property
+from app.models import Connection, InboundEvent, Job, Property, SourceRecord
 
 
 async def connection_by_token_hash(session: AsyncSession, hashed: str) -> Connection | None:
@@ -55,12 +56,14 @@ async def find_event(
     return (await session.exec(stmt)).first()
 
 
-async def get_event(session: AsyncSession, tenant_id: str, event_id: str) -> InboundEvent | None:
-    """A stored event by row id, within its tenant."""
+async def get_event(
+    session: AsyncSession, tenant_id: str, event_id: str, *, lock: bool = False
+) -> InboundEvent | None:
+    """A stored event by row id, within its tenant (locked until commit when asked)."""
     stmt = select(InboundEvent).where(
         InboundEvent.tenant_id == tenant_id, InboundEvent.id == event_id
     )
-    return (await session.exec(stmt)).first()
+    return (await session.exec(stmt.with_for_update() if lock else stmt)).first()
 
 
 async def pending_jobs(session: AsyncSession, tenant_id: str, kind: str) -> Sequence[Job]:
@@ -93,3 +96,66 @@ async def advance_cursor(
     )
     result = await session.exec(stmt)
     return bool(result.rowcount)
+
+
+async def find_record(
+    session: AsyncSession, tenant_id: str, source: str, source_record_id: str
+) -> SourceRecord | None:
+    """A stored source record by its source's id."""
+    stmt = select(SourceRecord).where(
+        SourceRecord.tenant_id == tenant_id,
+        SourceRecord.source == source,
+        SourceRecord.source_record_id == source_record_id,
+    )
+    return (await session.exec(stmt)).first()
+
+
+async def list_events(
+    session: AsyncSession,
+    tenant_id: str,
+    *,
+    connection_id: str | None,
+    statuses: Sequence[str],
+    before: InboundEvent | None,
+    limit: int,
+) -> Sequence[InboundEvent]:
+    """A tenant's events, newest first, optionally of one connection and some statuses."""
+    stmt = select(InboundEvent).where(InboundEvent.tenant_id == tenant_id)
+    if connection_id is not None:
+        stmt = stmt.where(InboundEvent.connection_id == connection_id)
+    if statuses:
+        stmt = stmt.where(col(InboundEvent.status).in_(list(statuses)))
+    if before is not None:
+        at = col(InboundEvent.received_at)
+        stmt = stmt.where(
+            or_(
+                at < before.received_at,
+                and_(at == before.received_at, col(InboundEvent.id) < before.id),
+            )
+        )
+    order = (col(InboundEvent.received_at).desc(), col(InboundEvent.id).desc())
+    return (await session.exec(stmt.order_by(*order).limit(limit))).all()
+
+
+async def events_to_replay(
+    session: AsyncSession,
+    tenant_id: str,
+    connection_id: str,
+    statuses: Sequence[str],
+    *,
+    event_ids: Sequence[str] | None,
+    received_after: datetime | None,
+    limit: int,
+) -> Sequence[InboundEvent]:
+    """A connection's events in the given statuses, oldest first, locked until commit."""
+    stmt = select(InboundEvent).where(
+        InboundEvent.tenant_id == tenant_id,
+        InboundEvent.connection_id == connection_id,
+        col(InboundEvent.status).in_(list(statuses)),
+    )
+    if event_ids is not None:
+        stmt = stmt.where(col(InboundEvent.id).in_(list(event_ids)))
+    if received_after is not None:
+        stmt = stmt.where(col(InboundEvent.received_at) >= received_after)
+    order = (col(InboundEvent.received_at), col(InboundEvent.id))
+    return (await session.exec(stmt.order_by(*order).limit(limit).with_for_update())).all()

@@ -2,13 +2,27 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, BackgroundTasks, Request, Response
+from typing import Annotated
+
+from fastapi import APIRouter, BackgroundTasks, Query, Request, Response
 from fastapi.responses import JSONResponse
 
 from app.api.deps import Admin, SessionDep, SettingsDep
-from app.inbound import connections, repository, sync
+from app.inbound import connections, replay, repository, sync
 from app.inbound.receive import receive
-from app.inbound.schemas import ConnectionCreate, ConnectionCreated, ConnectionList, SyncQueued
+from app.inbound.schemas import (
+    ConnectionCreate,
+    ConnectionCreated,
+    ConnectionList,
+    ConnectionUpdate,
+    ConnectionUpdated,
+    EventStatus,
+    InboundEventList,
+    InboundEventOut,
+    ReplayQueued,
+    ReplayRequest,
+    SyncQueued,
+)
 from app.worker.runner import notify
 
 # Function scope: the transaction commits before the 202 is sent, so an acknowledged delivery
@@ -38,6 +52,29 @@ async def list_connections(session: SessionDep, client: Admin) -> ConnectionList
     """The tenant's connections, without credentials or tokens."""
     rows = await repository.list_connections(session, client.tenant_id)
     return ConnectionList(items=[connections.connection_out(c) for c in rows])
+
+
+@router.patch(
+    "/connections/{connection_id}",
+    response_model=ConnectionUpdated,
+    responses={404: {"description": "Unknown connection"}, 422: {"description": "Invalid"}},
+)
+async def update_connection(
+    connection_id: str,
+    body: ConnectionUpdate,
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    client: Admin,
+) -> ConnectionUpdated:
+    """Rename, re-scope, enable/disable or rotate secrets; secrets are never shown."""
+    conn, token = await connections.update_connection(
+        session, client.tenant_id, connection_id, body, settings.secret_key
+    )
+    url = None
+    if token is not None:
+        url = str(request.url_for("receive_webhook", source=conn.source, connection_token=token))
+    return ConnectionUpdated(**connections.connection_out(conn).model_dump(), webhook_url=url)
 
 
 @router.delete("/connections/{connection_id}", status_code=204)
@@ -70,6 +107,67 @@ async def sync_connection(
         run_at=found.job.run_at,
         already_queued=found.already_queued,
     )
+
+
+@router.get("/inbound-events", response_model=InboundEventList, tags=["inbound events"])
+async def list_inbound_events(
+    session: SessionDep,
+    client: Admin,
+    connection_id: str | None = None,
+    status: Annotated[list[EventStatus] | None, Query()] = None,
+    before: str | None = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+) -> InboundEventList:
+    """Received deliveries with their outcome and error, newest first; bodies are never shown."""
+    return await replay.list_events(
+        session,
+        client.tenant_id,
+        connection_id=connection_id,
+        statuses=status or [],
+        before=before,
+        limit=limit,
+    )
+
+
+@router.post(
+    "/connections/{connection_id}/replay",
+    status_code=202,
+    response_model=ReplayQueued,
+    tags=["inbound events"],
+)
+async def replay_connection_events(
+    connection_id: str,
+    body: ReplayRequest,
+    request: Request,
+    session: SessionDep,
+    client: Admin,
+    background: BackgroundTasks,
+) -> ReplayQueued:
+    """Process a connection's `needs_fetch`/`failed` events again (e.g. new credentials)."""
+    queued = await replay.replay_connection(session, client.tenant_id, connection_id, body)
+    if queued.replayed:
+        background.add_task(_wake_workers, request)
+    return queued
+
+
+@router.post(
+    "/inbound-events/{event_id}/replay",
+    status_code=202,
+    response_model=InboundEventOut,
+    tags=["inbound events"],
+    responses={409: {"description": "Not stuck"}},
+)
+async def replay_inbound_event(
+    event_id: str,
+    request: Request,
+    session: SessionDep,
+    client: Admin,
+    background: BackgroundTasks,
+) -> InboundEventOut:
+    """Process one `needs_fetch` or `failed` event again."""
+    event = await replay.replay_event(session, client.tenant_id, event_id)
+    background.add_task(_wake_workers, request)
+    return event
 
 
 @webhooks.post(

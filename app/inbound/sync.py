@@ -12,12 +12,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-import httpx
 import structlog
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.core.errors import Problem, not_found
 from app.inbound import fetch, repository
+from app.inbound.connections import store_rotated
 from app.inbound.secrets import decrypt_credentials
 from app.inbound.tasks import current_settings, ingest_for_connection
 from app.models import Connection, Job
@@ -29,6 +29,7 @@ from connectors.base import GuestRecord, Puller
 from connectors.cloudbeds import CloudbedsConnector
 from connectors.http import Sleep
 from connectors.mews import MewsConnector
+from connectors.oauth import missing
 from connectors.opera import OperaConnector
 from connectors.registry import PULLERS
 
@@ -36,36 +37,23 @@ SYNC_JOB = "connection.sync"
 DEFAULT_INTERVAL = timedelta(minutes=15)
 MIN_INTERVAL, MAX_INTERVAL = timedelta(minutes=1), timedelta(days=7)
 INTERVAL_KEY = "sync_interval_seconds"
-# What each puller cannot work without (any one of the alternatives in a tuple).
-REQUIRED: dict[str, tuple[tuple[str, ...], ...]] = {
-    "mews": (("client_token",), ("access_token",)),
-    "apaleo": (("token",),),
-    "cloudbeds": (("api_key", "access_token"),),
-    "opera": (("base_url",), ("token",), ("app_key",), ("hotel_id",)),
-}
 # Tests replace these: the pause a puller takes on 429/5xx, and (None = the puller's own) size.
 SLEEP: Sleep = asyncio.sleep
 PAGE_SIZE: int | None = None
 log = structlog.get_logger(__name__)
 
 
-def make_puller(source: str, as_of: datetime, timezone: str | None = None) -> Puller:
-    """The puller of a source, seeing the clock stopped at `as_of` (the start of the sync)."""
+def make_puller(source: str, timezone: str | None = None) -> Puller:
+    """The puller of a source, sharing the process's access tokens."""
     puller: MewsConnector | ApaleoConnector | CloudbedsConnector | OperaConnector
-
-    # A sync catches up to the moment it started: with a moving clock a window-by-window
-    # puller (Mews) would chase "now" in ever smaller windows and never report done.
-    def clock() -> datetime:
-        return as_of
-
     if source == "mews":
-        puller = MewsConnector(timezone or "UTC", sleep=SLEEP, clock=clock)
+        puller = MewsConnector(timezone or "UTC", sleep=SLEEP)
     elif source == "apaleo":
-        puller = ApaleoConnector(sleep=SLEEP, clock=clock)
+        puller = ApaleoConnector(sleep=SLEEP, tokens=fetch.TOKENS)
     elif source == "cloudbeds":
-        puller = CloudbedsConnector(sleep=SLEEP, clock=clock)
+        puller = CloudbedsConnector(sleep=SLEEP, tokens=fetch.TOKENS)
     elif source == "opera":
-        puller = OperaConnector(sleep=SLEEP, clock=clock)
+        puller = OperaConnector(sleep=SLEEP, tokens=fetch.TOKENS)
     else:
         raise LookupError(f"{source} is not pulled")
     if PAGE_SIZE:
@@ -75,11 +63,7 @@ def make_puller(source: str, as_of: datetime, timezone: str | None = None) -> Pu
 
 def missing_credentials(source: str, credentials: Mapping[str, str]) -> list[str]:
     """The credential keys a pull of `source` still needs."""
-    return [
-        " or ".join(keys)
-        for keys in REQUIRED.get(source, ())
-        if not any(credentials.get(k) for k in keys)
-    ]
+    return missing(source, credentials)
 
 
 def interval(credentials: Mapping[str, str]) -> timedelta:
@@ -92,17 +76,10 @@ def interval(credentials: Mapping[str, str]) -> timedelta:
 
 
 def _enqueue_sync(
-    session: AsyncSession,
-    conn: Connection,
-    cursor: str | None,
-    *,
-    as_of: datetime | None = None,
-    run_at: datetime | None = None,
+    session: AsyncSession, conn: Connection, cursor: str | None, *, run_at: datetime | None = None
 ) -> Job:
     # The job names the cursor it expects: a run that finds another one moved it backs off.
     payload: dict[str, str | None] = {"connection_id": conn.id, "cursor": cursor}
-    if as_of is not None:
-        payload["as_of"] = as_of.isoformat()  # the next page continues the same sync
     job = enqueue(session, conn.tenant_id, SYNC_JOB, dict(payload))
     if run_at is not None:
         job.run_at = run_at
@@ -119,12 +96,12 @@ async def with_owners(
     puller: Puller, records: list[GuestRecord], credentials: Mapping[str, str]
 ) -> list[GuestRecord]:
     """Fill in the owners of Mews reservations, so a stay never blanks its guest's record."""
-    if not isinstance(puller, MewsConnector) or not fetch.can_fetch_mews(credentials):
+    if not isinstance(puller, MewsConnector) or not fetch.can_fetch("mews", credentials):
         return records
     wanted = list(dict.fromkeys(r.source_record_id for r in records if _bare(r)))
     if not wanted:
         return records
-    payload = await fetch.fetch_mews(credentials, wanted, [])
+    payload = await fetch.mews_owners(credentials, wanted)
     owners = {r.source_record_id: r for r in puller.parse(payload) if r.stay is None}
     out = []
     for record in records:
@@ -192,15 +169,12 @@ async def sync_connection(session: AsyncSession, job: Job) -> None:
     if conn.property_code:
         prop = await repository.find_property(session, conn.tenant_id, conn.property_code)
         timezone = prop.timezone if prop is not None else None
-    started = job.payload.get("as_of")
-    # Whole seconds: pullers keep cursors at second precision and compare them with the clock.
-    now = utcnow().replace(microsecond=0)
-    as_of = datetime.fromisoformat(started) if isinstance(started, str) else now
-    puller = make_puller(conn.source, as_of, timezone)
+    puller = make_puller(conn.source, timezone)
     # Vendor errors (SourceError after the puller's own retries) propagate: the queue retries.
-    async with httpx.AsyncClient(transport=fetch.TRANSPORT, timeout=fetch.TIMEOUT) as client:
+    async with fetch.client() as client:
         page = await puller.fetch_changes(client, credentials, conn.cursor)
     records = await with_owners(puller, list(page.records), credentials)
+    store_rotated(conn, settings.secret_key, fetch.rotated(conn.source, credentials))
     # Locks the row before any write, so a second run of this page (its lease ran out) waits
     # here, then finds the cursor moved and backs off.
     if not await repository.advance_cursor(
@@ -212,5 +186,5 @@ async def sync_connection(session: AsyncSession, job: Job) -> None:
     if page.done:
         _enqueue_sync(session, conn, page.next_cursor, run_at=utcnow() + interval(credentials))
     else:
-        _enqueue_sync(session, conn, page.next_cursor, as_of=as_of)
+        _enqueue_sync(session, conn, page.next_cursor)
     log.info("sync_page", connection=conn.id, records=len(records), done=page.done, job_id=job.id)

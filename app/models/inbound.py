@@ -51,5 +51,6 @@ class InboundEvent(SQLModel, table=True):
     status: str = Field(default="received", max_length=20)
     entity: str | None = Field(default=None, max_length=300)
     error: str | None = Field(default=None, max_length=200)
+    replays: int = 0  # how often an admin sent it through processing again
     received_at: datetime = created_field()
     processed_at: datetime | None = timestamp_field()

@@ -74,4 +74,6 @@ class Stay(SQLModel, table=True):
     currency: str | None = Field(default=None, max_length=3)
     channel: str | None = Field(default=None, max_length=200)
     status: str | None = Field(default=None, max_length=20)
+    # The source's version of the reservation (its modification time): an older one never wins.
+    source_version: str | None = Field(default=None, max_length=64)
     updated_at: datetime = created_field()

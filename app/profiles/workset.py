@@ -155,10 +155,13 @@ class WorkingSet:
                 self._event("guest.merged", survivor, {"survivor_id": survivor, "merged_id": loser})
             )
 
-    def upsert_stay(self, row: Row, stay: dict[str, Any]) -> None:
-        """Record the stay a record carries, newest record wins."""
+    def upsert_stay(self, row: Row, stay: dict[str, Any], version: str | None = None) -> None:
+        """Record the stay a record carries; an older version of the reservation never wins."""
         ident = (row.source, stay["reservation_id"])
         found = self.stays.get(ident)
+        stored = found.values.get("source_version") if found is not None else None
+        if version is not None and stored is not None and version < stored:
+            return
         values = {
             "profile_id": row.profile_id,
             "record_id": row.id,
@@ -172,6 +175,7 @@ class WorkingSet:
             "currency": stay.get("currency"),
             "channel": stay.get("channel"),
             "status": stay.get("status"),
+            "source_version": version or stored,
             "updated_at": utcnow(),
         }
         if found is None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import logging
 import re
@@ -121,4 +122,94 @@ async def test_card_data_is_stored_nowhere(
     _assert_card_free(dump, "the database")
     # The planted text did arrive, scrubbed: the checks above are not vacuous.
     assert "[card removed]" in dump and "Vegetarian" in dump
+    _assert_card_free(caplog.text, "the logs")
+
+
+def _planted_vendors(request: httpx.Request) -> httpx.Response:
+    """Apaleo, Cloudbeds and OHIP answers with card numbers and CVCs in every place."""
+    host = request.url.host
+    if host == "apaleo.test":
+        data = json.loads(fixture("apaleo/reservation_new.json"))
+        data["guestComment"] = f"King bed. Card {PLANTED[1]} cvc 737"
+        data["paymentAccount"] = {"accountNumber": VISA, "cvc": "737", "accountHolder": "J"}
+        data["primaryGuest"]["address"]["addressLine2"] = PLANTED[6]
+        return httpx.Response(200, json=data)
+    if host == "cloudbeds.test":
+        data = json.loads(fixture("cloudbeds/reservation_new.json"))
+        data["data"]["cardsOnFile"] = [{"cardNumber": MASTERCARD, "cvv": "123"}]
+        guest = data["data"]["guestList"]["41028833"]
+        guest["guestCity"] = f"Berlin {PLANTED[8]}"
+        guest["specialRequests"] = f"pay with {AMEX}"
+        return httpx.Response(200, json=data)
+    data = json.loads(fixture("opera/reservation_detail.json"))
+    reservation = data["reservations"]["reservation"][0]
+    reservation["paymentMethod"] = {"cardNumber": PLANTED[9], "cardSecurityCode": "1234"}
+    reservation["comments"] = [{"comment": {"text": {"value": f"card {PLANTED[2]}"}}}]
+    profile = reservation["reservationGuests"][0]["profileInfo"]["profile"]
+    profile["addresses"]["addressInfo"][0]["address"]["cityName"] = f"Berlin {PLANTED[5]}"
+    return httpx.Response(200, json=data)
+
+
+async def test_card_data_in_fetched_payloads_is_stored_nowhere(
+    app: FastAPI,
+    http: httpx.AsyncClient,
+    make_tenant: MakeTenant,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.INFO)
+    monkeypatch.setattr(fetch, "TRANSPORT", httpx.MockTransport(_planted_vendors))
+    tenant = await admin(make_tenant)
+    _, apaleo = await connect(
+        http, tenant, "apaleo", webhook_secret="hook:pw",
+        credentials={"token": "t", "base_url": "https://apaleo.test"},
+    )  # fmt: skip
+    _, cloudbeds = await connect(
+        http, tenant, "cloudbeds",
+        credentials={"api_key": "cbat_t", "base_url": "https://cloudbeds.test/api/v1.2"},
+    )  # fmt: skip
+    _, opera = await connect(
+        http, tenant, "opera", webhook_secret="relay-s3",
+        credentials={"base_url": "https://ohip.test", "token": "t", "app_key": "a",
+                     "hotel_id": "BERMI"},
+    )  # fmt: skip
+    # The deliveries themselves carry cards too.
+    apaleo_hook = json.loads(fixture("apaleo/webhook_created.json"))
+    apaleo_hook["note"] = f"guest card {VISA}"
+    cloudbeds_hook = json.loads(fixture("cloudbeds/webhook_reservation_created.json"))
+    cloudbeds_hook["cardNumber"] = AMEX
+    opera_hook = json.loads(fixture("opera/event_checkin.json"))
+    opera_hook["data"]["newEvent"]["detail"][0]["newValue"] = PLANTED[4]
+    responses = [
+        await http.post(
+            apaleo,
+            content=json.dumps(apaleo_hook).encode(),
+            headers={"Authorization": "Basic " + base64.b64encode(b"hook:pw").decode()},
+        ),
+        await http.post(cloudbeds, content=json.dumps(cloudbeds_hook).encode()),
+        await http.post(
+            opera,
+            content=json.dumps(opera_hook).encode(),
+            headers={"Authorization": "Bearer relay-s3"},
+        ),
+    ]
+    assert [r.status_code for r in responses] == [202, 202, 202], [r.text for r in responses]
+    done = await settled(app, [r.json()["id"] for r in responses])
+    assert [e.status for e in done] == ["processed"] * 3, [e.error for e in done]
+
+    for path in (
+        "/v1/records/apaleo/XPGMSXGF-1:guest",
+        "/v1/records/cloudbeds/41028833",
+        "/v1/records/opera/908172",
+    ):
+        record = await http.get(path, headers=tenant.auth)
+        assert record.status_code == 200, record.text
+        profile = await http.get(f"/v1/profiles/{record.json()['profile_id']}", headers=tenant.auth)
+        responses += [record, profile]
+    responses.append(await http.get("/v1/inbound-events", headers=tenant.auth))
+    for response in responses:
+        _assert_card_free(response.text, f"response {response.request.url.path}")
+    dump = await _dump(app, tenant.tenant_id)
+    _assert_card_free(dump, "the database")
+    assert "[card removed]" in dump and "King bed" in dump  # planted text arrived, scrubbed
     _assert_card_free(caplog.text, "the logs")
