@@ -104,6 +104,15 @@ def _scrub_run(run: str) -> str:
     return "".join(out)
 
 
+# Any 13 digits in a row, single separators allowed: every card number contains such a run.
+_CARD_SIZED_RUN = re.compile(r"\d(?:[ .\-]?\d){12}")
+
+
+def may_hold_card_number(text: str) -> bool:
+    """False when `text` cannot hold a card number: the cheap test before a full scan."""
+    return _CARD_SIZED_RUN.search(text) is not None
+
+
 def strip_card_numbers(text: str) -> str:
     """Replace every Luhn-valid 13-19 digit card number (any grouping) with a marker."""
     return _RUN.sub(lambda m: _scrub_run(m.group(0)), text)

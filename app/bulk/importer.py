@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
-from collections import Counter
-from collections.abc import Callable
+import multiprocessing
+from collections import Counter, deque
+from collections.abc import Callable, Iterator
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -12,11 +16,11 @@ from typing import Any
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from app.core.db import transaction
-from app.ingest.service import ingest_records
+from app.core.db import refresh_statistics, transaction
+from app.ingest.service import ingest_prepared, prepare_record
 from app.ingest.validation import validate_record
 from app.matching.service import MatchingConfig
-from connectors.base import GuestRecord
+from app.profiles.linking import Incoming
 
 
 @dataclass
@@ -72,74 +76,159 @@ async def import_file(
     batch_size: int = 500,
     restart: bool = False,
     on_progress: Callable[[int], None] | None = None,
+    parallel: bool | None = None,
 ) -> ImportReport:
-    """Import every line of `path`; a rerun continues after the last committed batch."""
+    """Import every line of `path`; a rerun continues after the last committed batch.
+
+    A second process parses, validates and normalises the next batch while this one resolves
+    and stores the current one (`parallel`; default: for files over a few batches).
+    """
     checkpoint = Checkpoint.load(path, tenant_slug)
     if restart:
         checkpoint.clear()
         checkpoint = Checkpoint.load(path, tenant_slug)
     report = ImportReport(outcomes=Counter(checkpoint.outcomes), resumed_from_line=checkpoint.line)
-    batch: list[tuple[int, GuestRecord]] = []
-    line_no = checkpoint.line
+    if parallel is None:
+        size = (await asyncio.to_thread(path.stat)).st_size
+        parallel = size - checkpoint.offset > _PARALLEL_FROM_BYTES
+    statistics = _Statistics(sessions)
+    loop = asyncio.get_running_loop()
+    in_flight: deque[tuple[asyncio.Future[PreparedChunk], int, int]] = deque()
 
-    async def flush(offset: int) -> None:
-        await _ingest_batch(batch, report, tenant_id, sessions, matching, secret_key)
-        checkpoint.save(offset, line_no, report.outcomes)
-        batch.clear()
+    async def commit_oldest() -> None:
+        future, offset, last_line = in_flight.popleft()
+        prepared, failures = await future
+        for line_no, reason, detail in failures:
+            report.fail(line_no, reason, detail)
+        await _ingest_batch(prepared, report, tenant_id, sessions, matching)
+        checkpoint.save(offset, last_line, report.outcomes)
+        await statistics.after(len(prepared))
 
-    with path.open("rb") as handle:
-        handle.seek(checkpoint.offset)
-        if on_progress:
-            on_progress(checkpoint.offset)
-        while raw := handle.readline():
-            line_no += 1
-            report.lines += 1
+    read_up_to = checkpoint.offset
+    if on_progress:
+        on_progress(read_up_to)
+    with _preparer(parallel) as pool:
+        for lines, offset, last_line in _read_batches(path, checkpoint, batch_size, report):
             if on_progress:
-                on_progress(len(raw))
-            if not raw.strip():
-                continue
-            record = _parse_line(raw, line_no, report)
-            if record is not None:
-                batch.append((line_no, record))
-            if len(batch) >= batch_size:
-                await flush(handle.tell())
-        await flush(handle.tell())
+                on_progress(offset - read_up_to)
+            read_up_to = offset
+            in_flight.append(
+                (loop.run_in_executor(pool, prepare_lines, lines, secret_key), offset, last_line)
+            )
+            if len(in_flight) > 1:  # keep one batch in preparation while this one is stored
+                await commit_oldest()
+        while in_flight:
+            await commit_oldest()
     checkpoint.clear()
     return report
 
 
-def _parse_line(raw: bytes, line_no: int, report: ImportReport) -> GuestRecord | None:
+_PARALLEL_FROM_BYTES = 2_000_000
+PreparedChunk = tuple[list[tuple[int, Incoming]], list[tuple[int, str, str]]]
+
+
+@contextmanager
+def _preparer(parallel: bool) -> Iterator[Executor]:
+    """One preparing process beside this one, or the calling thread when not parallel."""
+    if not parallel:
+        yield _InlineExecutor()
+        return
+    # spawn, not fork: the parent holds database threads that a forked child must not inherit.
+    pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
     try:
-        item = json.loads(raw)
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        report.fail(line_no, "malformed-json", str(exc))
-        return None
-    record, errors = validate_record(item)
-    if record is None:
-        first = errors[0] if errors else {"pointer": "", "message": "invalid"}
-        report.fail(line_no, f"invalid {first['pointer']}", first["message"])
-    return record
+        yield pool
+    finally:
+        pool.shutdown(cancel_futures=True)
+
+
+class _InlineExecutor(Executor):
+    """Runs submitted work at once in the caller (small files: no process to start)."""
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
+        future: Future[Any] = Future()
+        try:
+            future.set_result(fn(*args, **kwargs))
+        except BaseException as exc:  # handed to the awaiting caller, as a pool would
+            future.set_exception(exc)
+        return future
+
+
+def _read_batches(
+    path: Path, checkpoint: Checkpoint, batch_size: int, report: ImportReport
+) -> Iterator[tuple[list[tuple[int, bytes]], int, int]]:
+    """Non-blank lines in batches, each with the file offset and line number after it."""
+    line_no = checkpoint.line
+    lines: list[tuple[int, bytes]] = []
+    with path.open("rb") as handle:
+        handle.seek(checkpoint.offset)
+        while raw := handle.readline():
+            line_no += 1
+            report.lines += 1
+            if raw.strip():
+                lines.append((line_no, raw))
+            if len(lines) >= batch_size:
+                yield lines, handle.tell(), line_no
+                lines = []
+        yield lines, handle.tell(), line_no
+
+
+def prepare_lines(lines: list[tuple[int, bytes]], secret_key: str) -> PreparedChunk:
+    """Parse, validate, sanitise and normalise lines (runs in the preparing process)."""
+    prepared: list[tuple[int, Incoming]] = []
+    failures: list[tuple[int, str, str]] = []
+    for line_no, raw in lines:
+        try:
+            item = json.loads(raw)
+        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+            failures.append((line_no, "malformed-json", str(exc)))
+            continue
+        record, errors = validate_record(item)
+        if record is None:
+            first = errors[0] if errors else {"pointer": "", "message": "invalid"}
+            failures.append((line_no, f"invalid {first['pointer']}", first["message"]))
+            continue
+        prepared.append((line_no, prepare_record(record, secret_key)))
+    return prepared, failures
+
+
+class _Statistics:
+    """Keeps PostgreSQL's planner statistics current while a tenant grows under an import.
+
+    Without fresh statistics the planner treats fast-growing tables as tiny and scans them
+    whole for every batch; autovacuum may be off or lag behind. Refreshed at doubling sizes.
+    """
+
+    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+        self.sessions = sessions
+        self.written = 0
+        self.next_refresh = 2_000
+
+    async def after(self, count: int) -> None:
+        self.written += count
+        if self.written < self.next_refresh:
+            return
+        self.next_refresh = self.written * 2
+        async with transaction(self.sessions) as session:
+            await refresh_statistics(session)
 
 
 async def _ingest_batch(
-    batch: list[tuple[int, GuestRecord]],
+    batch: list[tuple[int, Incoming]],
     report: ImportReport,
     tenant_id: str,
     sessions: async_sessionmaker[AsyncSession],
     matching: MatchingConfig,
-    secret_key: str,
 ) -> None:
     """One transaction per batch; if it fails, each record alone, to isolate the bad one."""
     if not batch:
         return
     try:
         async with transaction(sessions) as session:
-            results = await ingest_records(
+            results = await ingest_prepared(
                 session,
                 tenant_id,
-                [r for _, r in batch],
+                [item for _, item in batch],
                 matching=matching,
-                secret_key=secret_key,
                 decided_by="import",
             )
         report.outcomes.update(r.outcome for r in results)
@@ -148,5 +237,5 @@ async def _ingest_batch(
         if len(batch) == 1:
             report.fail(batch[0][0], "storage-error", type(exc).__name__)
             return
-    for line_no, record in batch:
-        await _ingest_batch([(line_no, record)], report, tenant_id, sessions, matching, secret_key)
+    for line_no, item in batch:
+        await _ingest_batch([(line_no, item)], report, tenant_id, sessions, matching)

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import ColumnElement, String, any_, bindparam, event, text
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
+from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 
@@ -70,6 +72,26 @@ async def transaction(
             raise
 
 
+# The tables online resolution reads on every record.
+RESOLUTION_TABLES = ("source_records", "record_keys", "profiles", "stays")
+
+
+async def refresh_statistics(session: AsyncSession) -> None:
+    """ANALYZE the resolution tables on PostgreSQL (SQLite plans without statistics)."""
+    if is_postgres(session):
+        connection = await session.connection()
+        await connection.execute(text(f"ANALYZE {', '.join(RESOLUTION_TABLES)}"))
+
+
 def is_postgres(session: AsyncSession) -> bool:
     """True when the session talks to PostgreSQL."""
     return session.get_bind().dialect.name == "postgresql"
+
+
+def member_of(session: AsyncSession, column: Any, values: Sequence[Any]) -> ColumnElement[bool]:
+    """`column IN values`: one array parameter on PostgreSQL, so the statement text is stable
+    (prepared once per connection) and no time goes into rendering thousands of parameters."""
+    target = col(column)
+    if is_postgres(session):
+        return target == any_(bindparam(None, list(values), type_=ARRAY(String)))
+    return target.in_(values)

@@ -5,12 +5,21 @@ from __future__ import annotations
 from app.core.security import keyed_hash
 from app.resolution import canonical_document
 from connectors.base import GuestRecord
-from connectors.cards import scrub
+from connectors.cards import is_card_field, may_hold_card_number, scrub
+
+
+def _may_hold_card_data(record: GuestRecord) -> bool:
+    # Preferences are the record's only free-form keys; the rest are fixed field names.
+    if record.preferences and any(is_card_field(k) for k in record.preferences):
+        return True
+    return may_hold_card_number(record.model_dump_json(exclude_none=True))
 
 
 def sanitise(record: GuestRecord, secret_key: str) -> GuestRecord:
     """Strip card data and replace a document number by its keyed hash."""
-    record = GuestRecord.model_validate(scrub(record.model_dump(mode="json", exclude_none=True)))
+    if _may_hold_card_data(record):
+        dumped = record.model_dump(mode="json", exclude_none=True)
+        record = GuestRecord.model_validate(scrub(dumped))
     if record.document is None:
         return record
     doc = record.document

@@ -9,6 +9,7 @@ from app.api.deps import Admin, ProfilesReader, SessionDep
 from app.core.errors import not_found
 from app.matching import service
 from app.models import Tenant
+from app.profiles.workset import CANDIDATE_PROFILES_PER_KEY
 
 router = APIRouter(prefix="/v1/settings", tags=["settings"])
 
@@ -19,7 +20,9 @@ class MatchingSettings(BaseModel):
     merge_probability: float = Field(gt=0, lt=1, description="Auto-merge at or above this.")
     review_probability: float = Field(gt=0, lt=1, description="Review queue at or above this.")
     max_key_profiles: int = Field(
-        ge=1, le=1000, description="An identifier held by more profiles stops linking."
+        ge=1,
+        le=CANDIDATE_PROFILES_PER_KEY,
+        description="An identifier held by more profiles stops linking.",
     )
     households: bool = Field(
         default=True,

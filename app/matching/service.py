@@ -13,6 +13,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from app.core.errors import Problem
 from app.models import MatchModelRow, SourceRecord, Tenant
 from app.profiles.codec import from_json
+from app.profiles.workset import CANDIDATE_PROFILES_PER_KEY
 from app.resolution import MatchModel, Thresholds, default_model, train
 
 
@@ -67,12 +68,12 @@ def validate_thresholds(values: dict[str, Any]) -> Thresholds:
             "Invalid thresholds",
             "need 0.5 <= review_probability <= merge_probability < 1",
         )
-    if not 1 <= thresholds.max_key_profiles <= 1000:
+    if not 1 <= thresholds.max_key_profiles <= CANDIDATE_PROFILES_PER_KEY:
         raise Problem(
             422,
             "invalid-thresholds",
             "Invalid thresholds",
-            "max_key_profiles must be between 1 and 1000",
+            f"max_key_profiles must be between 1 and {CANDIDATE_PROFILES_PER_KEY}",
         )
     return thresholds
 

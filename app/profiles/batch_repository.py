@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from typing import Any
 
-from sqlalchemy import bindparam, insert, tuple_, update
+from sqlalchemy import ColumnElement, bindparam, insert, update
 from sqlalchemy import select as sa_select
 from sqlmodel import col, delete, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from app.core.db import is_postgres, member_of
 from app.models import (
     Profile,
     RecordKey,
@@ -24,18 +25,44 @@ def _chunks(items: Sequence[Any]) -> list[Sequence[Any]]:
     return [items[i : i + _CHUNK] for i in range(0, len(items), _CHUNK)]
 
 
-async def records_by_source_ids(
+def _groups(session: AsyncSession, items: Collection[Any]) -> list[Sequence[Any]]:
+    """PostgreSQL takes any number of values as one array; SQLite gets bounded chunks."""
+    values = list(items)
+    if is_postgres(session):
+        return [values] if values else []
+    return _chunks(values)
+
+
+async def profiles_of_source_ids(
     session: AsyncSession, tenant_id: str, idents: Collection[tuple[str, str]]
-) -> Sequence[SourceRecord]:
-    """Stored records for (source, source_record_id) pairs."""
-    found: list[SourceRecord] = []
-    for chunk in _chunks(list(idents)):
-        stmt = select(SourceRecord).where(
-            SourceRecord.tenant_id == tenant_id,
-            tuple_(col(SourceRecord.source), col(SourceRecord.source_record_id)).in_(chunk),
-        )
-        found.extend((await session.exec(stmt)).all())
+) -> set[str]:
+    """Profiles of the stored records with these (source, source_record_id) pairs."""
+    wanted = set(idents)
+    found: set[str] = set()
+    for chunk in _groups(session, sorted(wanted)):
+        stmt = sa_select(
+            col(SourceRecord.source),
+            col(SourceRecord.source_record_id),
+            col(SourceRecord.profile_id),
+        ).where(*_pair_filter(session, tenant_id, SourceRecord, "source_record_id", chunk))
+        rows = (await (await session.connection()).execute(stmt)).all()
+        found.update(profile for src, rid, profile in rows if (src, rid) in wanted)
     return found
+
+
+def _pair_filter(
+    session: AsyncSession,
+    tenant_id: str,
+    model: type[Any],
+    id_column: str,
+    pairs: Sequence[tuple[str, str]],
+) -> list[ColumnElement[bool]]:
+    """A filter for (source, id) pairs; the caller drops cross-pairs (few sources per batch)."""
+    return [
+        col(model.tenant_id) == tenant_id,
+        col(model.source).in_(sorted({source for source, _ in pairs})),
+        member_of(session, getattr(model, id_column), [ident for _, ident in pairs]),
+    ]
 
 
 _ROW_COLUMNS = tuple(
@@ -61,31 +88,13 @@ async def record_rows_of_profiles(
     """Every record of the profiles, without the raw data (plain rows, no ORM objects)."""
     rows: list[Any] = []
     connection = await session.connection()
-    for chunk in _chunks(list(profile_ids)):
+    for chunk in _groups(session, profile_ids):
         stmt = sa_select(*_ROW_COLUMNS).where(
-            col(SourceRecord.tenant_id) == tenant_id, col(SourceRecord.profile_id).in_(chunk)
+            col(SourceRecord.tenant_id) == tenant_id,
+            member_of(session, SourceRecord.profile_id, chunk),
         )
         rows.extend((await connection.execute(stmt)).all())
     return rows
-
-
-async def keys_among(
-    session: AsyncSession, tenant_id: str, keys: Collection[str], record_ids: Collection[str]
-) -> list[tuple[str, str]]:
-    """(record id, key) of the given records for the given keys (primary-key lookups).
-
-    Bounded by the loaded records, so a key held by thousands of records costs nothing extra.
-    """
-    found: list[tuple[str, str]] = []
-    wanted = sorted(keys)
-    for chunk in _chunks(list(record_ids)):
-        stmt = select(RecordKey.record_id, RecordKey.key).where(
-            RecordKey.tenant_id == tenant_id,
-            col(RecordKey.record_id).in_(chunk),
-            col(RecordKey.key).in_(wanted),
-        )
-        found.extend((rid, key) for rid, key in (await session.exec(stmt)).all())
-    return found
 
 
 async def record_data(
@@ -93,9 +102,9 @@ async def record_data(
 ) -> dict[str, dict[str, Any]]:
     """The raw data of records, by id."""
     data: dict[str, dict[str, Any]] = {}
-    for chunk in _chunks(list(record_ids)):
+    for chunk in _groups(session, record_ids):
         stmt = select(SourceRecord.id, SourceRecord.data).where(
-            SourceRecord.tenant_id == tenant_id, col(SourceRecord.id).in_(chunk)
+            SourceRecord.tenant_id == tenant_id, member_of(session, SourceRecord.id, chunk)
         )
         data.update({rid: dict(value) for rid, value in (await session.exec(stmt)).all()})
     return data
@@ -106,9 +115,9 @@ async def profile_ages(
 ) -> dict[str, Any]:
     """Creation time of each profile."""
     ages: dict[str, Any] = {}
-    for chunk in _chunks(list(profile_ids)):
+    for chunk in _groups(session, profile_ids):
         stmt = select(Profile.id, Profile.created_at).where(
-            Profile.tenant_id == tenant_id, col(Profile.id).in_(chunk)
+            Profile.tenant_id == tenant_id, member_of(session, Profile.id, chunk)
         )
         ages.update({pid: created for pid, created in (await session.exec(stmt)).all()})
     return ages
@@ -116,25 +125,50 @@ async def profile_ages(
 
 async def stays_by_reservation(
     session: AsyncSession, tenant_id: str, idents: Collection[tuple[str, str]]
-) -> Sequence[Stay]:
-    """Stored stays for (source, reservation_id) pairs."""
-    found: list[Stay] = []
-    for chunk in _chunks(list(idents)):
-        stmt = select(Stay).where(
-            Stay.tenant_id == tenant_id,
-            tuple_(col(Stay.source), col(Stay.reservation_id)).in_(chunk),
+) -> list[dict[str, Any]]:
+    """Stored stays (column values) for (source, reservation_id) pairs."""
+    wanted = set(idents)
+    found: list[dict[str, Any]] = []
+    connection = await session.connection()
+    for chunk in _groups(session, sorted(wanted)):
+        stmt = sa_select(Stay.__table__).where(  # type: ignore[attr-defined]
+            *_pair_filter(session, tenant_id, Stay, "reservation_id", chunk)
         )
-        found.extend((await session.exec(stmt)).all())
+        for row in (await connection.execute(stmt)).mappings():
+            if (row["source"], row["reservation_id"]) in wanted:
+                found.append(dict(row))
     return found
 
 
 async def insert_rows(session: AsyncSession, model: type[Any], rows: list[dict[str, Any]]) -> None:
-    """INSERT many rows of one table in one statement per chunk."""
+    """INSERT many rows of one table: COPY on PostgreSQL when rows are many and complete."""
     if not rows:
         return
     connection = await session.connection()
+    table = model.__table__
+    if len(rows) >= _COPY_FROM_ROWS and is_postgres(session):
+        driver = (await connection.get_raw_connection()).driver_connection
+        names = [c.name for c in table.columns]
+        # COPY applies no column defaults, and must run inside the request's transaction.
+        if set(rows[0]) == set(names) and driver is not None and driver.is_in_transaction():
+            convert = [_bind_processor(c, connection.dialect) for c in table.columns]
+            records = [
+                tuple(f(row[n]) if f else row[n] for n, f in zip(names, convert, strict=True))
+                for row in rows
+            ]
+            await driver.copy_records_to_table(table.name, records=records, columns=names)
+            return
     for chunk in _chunks(rows):
-        await connection.execute(insert(model.__table__), list(chunk))
+        await connection.execute(insert(table), list(chunk))
+
+
+_COPY_FROM_ROWS = 200
+
+
+def _bind_processor(column: Any, dialect: Any) -> Callable[[Any], Any] | None:
+    """The Python-side conversion SQLAlchemy would apply (JSON to text, UTC timestamps)."""
+    processor: Callable[[Any], Any] | None = column.type.bind_processor(dialect)
+    return processor
 
 
 async def update_by_id(session: AsyncSession, model: type[Any], rows: list[dict[str, Any]]) -> None:
@@ -153,5 +187,5 @@ async def update_by_id(session: AsyncSession, model: type[Any], rows: list[dict[
 
 async def delete_keys(session: AsyncSession, record_ids: list[str]) -> None:
     """Drop the keys of records whose keys are rewritten."""
-    for chunk in _chunks(record_ids):
-        await session.exec(delete(RecordKey).where(col(RecordKey.record_id).in_(chunk)))
+    for chunk in _groups(session, record_ids):
+        await session.exec(delete(RecordKey).where(member_of(session, RecordKey.record_id, chunk)))

@@ -69,12 +69,11 @@ def prepare(record: GuestRecord) -> Incoming:
 async def ingest_batch(
     session: AsyncSession,
     tenant_id: str,
-    records: Sequence[GuestRecord],
+    batch: Sequence[Incoming],
     matching: MatchingConfig,
     decided_by: str,
 ) -> list[RecordResult]:
-    """Store and resolve records in order, within the caller's transaction."""
-    batch = [prepare(r) for r in records]
+    """Store and resolve prepared records in order, within the caller's transaction."""
     ws = await load_working_set(session, tenant_id, batch)
     results = [_resolve(ws, item, matching, decided_by) for item in batch]
     await write_changes(session, ws)
@@ -103,6 +102,10 @@ def _resolve(
         if existing.content_hash == item.digest:
             return _result(record, "unchanged", existing.id, existing.profile_id)
         if _is_older(record.updated_at, existing.source_version):
+            if record.stay is not None:
+                # The record is older, yet its reservation may be news (or newer than stored).
+                stay = record.stay.model_dump(mode="json", exclude_none=True)
+                ws.upsert_stay(existing, stay, record.updated_at)
             return _result(record, "stale", existing.id, existing.profile_id)
     candidates, counts = ws.candidates(item.blocking, exclude=norm.key)
     decision = decide(
@@ -147,7 +150,7 @@ def _resolve(
     ws.merge(target, merged, decided_by)
     ws.touched.add(target)
     if data.get("stay"):
-        ws.upsert_stay(row, data["stay"])
+        ws.upsert_stay(row, data["stay"], record.updated_at)
     ws.decisions.append(
         {
             "id": new_id(),

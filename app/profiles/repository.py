@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import func, or_, update
+from sqlalchemy import literal, or_, text, union_all, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from app.core.db import is_postgres, member_of
 from app.models import DoNotMerge, Profile, RecordKey, SourceRecord, Stay
 
 
@@ -23,27 +24,67 @@ class KeyHits:
 async def key_hits(
     session: AsyncSession, tenant_id: str, keys: Collection[str], cap: int
 ) -> KeyHits:
-    """Profiles holding any of `keys`, at most `cap` per key, with true counts per key."""
+    """Up to `cap` profiles per key, and per key the number of profiles holding it up to cap+1.
+
+    Each key's scan stops after cap+1 distinct profiles, so a key held by a million records
+    costs what a rare one does. Counts beyond cap+1 are never needed: an identifier held by
+    more than `max_key_profiles` (at most `cap`) profiles is "shared" whatever its true count.
+    """
     if not keys:
         return KeyHits(frozenset(), {})
-    pairs = (
-        select(RecordKey.key, RecordKey.profile_id)
-        .where(RecordKey.tenant_id == tenant_id, col(RecordKey.key).in_(list(keys)))
-        .distinct()
-        .subquery()
+    if is_postgres(session):
+        rows = await _capped_hits_postgres(session, tenant_id, sorted(keys), cap + 1)
+    else:
+        rows = await _capped_hits_sqlite(session, tenant_id, sorted(keys), cap + 1)
+    per_key: dict[str, list[str]] = {}
+    for key, profile_id in rows:
+        per_key.setdefault(key, []).append(profile_id)
+    return KeyHits(
+        frozenset(p for profiles in per_key.values() for p in sorted(profiles)[:cap]),
+        {key: len(profiles) for key, profiles in per_key.items()},
     )
-    ranked = select(
-        pairs.c.key,
-        pairs.c.profile_id,
-        func.count().over(partition_by=pairs.c.key).label("n"),
-        func.row_number().over(partition_by=pairs.c.key, order_by=pairs.c.profile_id).label("rn"),
-    ).subquery()
-    rows = (
-        await session.exec(
-            select(ranked.c.key, ranked.c.profile_id, ranked.c.n).where(ranked.c.rn <= cap)
-        )
-    ).all()
-    return KeyHits(frozenset(pid for _, pid, _ in rows), {key: int(n) for key, _, n in rows})
+
+
+_CAPPED_HITS_PG = text(
+    "SELECT k.key, h.profile_id FROM unnest(CAST(:keys AS text[])) AS k(key)"
+    " CROSS JOIN LATERAL (SELECT DISTINCT r.profile_id FROM record_keys AS r"
+    "  WHERE r.tenant_id = :tenant AND r.key = k.key ORDER BY r.profile_id LIMIT :limit) AS h"
+)
+
+
+async def _capped_hits_postgres(
+    session: AsyncSession, tenant_id: str, keys: list[str], limit: int
+) -> list[tuple[str, str]]:
+    # One statement shape whatever the number of keys: planned once per connection.
+    connection = await session.connection()
+    result = await connection.execute(
+        _CAPPED_HITS_PG, {"keys": keys, "tenant": tenant_id, "limit": limit}
+    )
+    return [(key, profile_id) for key, profile_id in result.all()]
+
+
+_SQLITE_TERMS = 300  # below SQLite's limit of 500 terms in one compound SELECT
+
+
+async def _capped_hits_sqlite(
+    session: AsyncSession, tenant_id: str, keys: list[str], limit: int
+) -> list[tuple[str, str]]:
+    found: list[tuple[str, str]] = []
+    for start in range(0, len(keys), _SQLITE_TERMS):
+        terms = []
+        for key in keys[start : start + _SQLITE_TERMS]:
+            holders = (
+                select(RecordKey.profile_id)
+                .where(RecordKey.tenant_id == tenant_id, RecordKey.key == key)
+                .distinct()
+                .order_by(col(RecordKey.profile_id))
+                .limit(limit)
+                .subquery()
+            )
+            terms.append(select(literal(key).label("key"), holders.c.profile_id))
+        result = await session.exec(union_all(*terms))  # type: ignore[call-overload]
+        found.extend((key, profile_id) for key, profile_id in result.all())
+    return found
 
 
 async def records_of_profiles(
@@ -67,7 +108,10 @@ async def separated_pairs(
     keys = list(record_keys)
     stmt = select(DoNotMerge).where(
         DoNotMerge.tenant_id == tenant_id,
-        or_(col(DoNotMerge.record_a).in_(keys), col(DoNotMerge.record_b).in_(keys)),
+        or_(
+            member_of(session, DoNotMerge.record_a, keys),
+            member_of(session, DoNotMerge.record_b, keys),
+        ),
     )
     return [frozenset((r.record_a, r.record_b)) for r in (await session.exec(stmt)).all()]
 

@@ -26,6 +26,7 @@ from app.profiles import repository as repo
 from app.profiles.codec import from_json
 from app.profiles.golden import profile_columns
 from app.profiles.workset import CANDIDATE_PROFILES_PER_KEY, Row, StayRow, WorkingSet
+from app.resolution import blocking_keys
 
 if TYPE_CHECKING:
     from app.profiles.linking import Incoming
@@ -47,14 +48,18 @@ async def _lock_keys(session: AsyncSession, tenant_id: str, keys: set[str]) -> N
     )
 
 
-def _row_of(record: Any, keys: list[str]) -> Row:
+def _row_of(record: Any, batch_keys: set[str]) -> Row:
+    norm = from_json(record.normalised)
+    # The record's keys are derived again rather than read back: microseconds per record
+    # against a query per batch. Only the batch's keys matter for finding candidates.
+    keys = [k for k in blocking_keys(norm) if k in batch_keys]
     return Row(
         id=record.id,
         source=record.source,
         source_record_id=record.source_record_id,
         profile_id=record.profile_id,
         data=None,
-        norm=from_json(record.normalised),
+        norm=norm,
         norm_json=record.normalised,
         keys=keys,
         content_hash=record.content_hash,
@@ -76,24 +81,18 @@ async def load_working_set(
     keys = {k for item in batch for k in item.blocking}
     await _lock_keys(session, tenant_id, keys)
     idents = {(i.record.source, i.record.source_record_id) for i in batch}
-    known = await batch_repo.records_by_source_ids(session, tenant_id, idents)
+    known = await batch_repo.profiles_of_source_ids(session, tenant_id, idents)
     hits = await repo.key_hits(session, tenant_id, keys, CANDIDATE_PROFILES_PER_KEY)
     ws.db_counts = dict(hits.profiles_per_key)
-    profile_ids = set(hits.profile_ids) | {r.profile_id for r in known}
-    loaded = await batch_repo.record_rows_of_profiles(session, tenant_id, profile_ids)
-    keys_of: dict[str, list[str]] = defaultdict(list)
-    loaded_ids = [r.id for r in loaded]
-    for record_id, key in await batch_repo.keys_among(session, tenant_id, keys, loaded_ids):
-        keys_of[record_id].append(key)
-    for record in loaded:
-        ws.add_row(_row_of(record, keys_of.get(record.id, [])))
+    profile_ids = set(hits.profile_ids) | known
+    for record in await batch_repo.record_rows_of_profiles(session, tenant_id, profile_ids):
+        ws.add_row(_row_of(record, keys))
     ws.profile_created.update(await batch_repo.profile_ages(session, tenant_id, profile_ids))
     record_keys = set(ws.rows) | {i.norm.key for i in batch}
     ws.separated = set(await repo.separated_pairs(session, tenant_id, record_keys))
     reservations = {(i.record.source, i.record.stay.reservation_id) for i in batch if i.record.stay}
-    for stay in await batch_repo.stays_by_reservation(session, tenant_id, reservations):
-        values = stay.model_dump()
-        ws.stays[(stay.source, stay.reservation_id)] = StayRow(values, is_new=False)
+    for values in await batch_repo.stays_by_reservation(session, tenant_id, reservations):
+        ws.stays[(values["source"], values["reservation_id"])] = StayRow(values, is_new=False)
     return ws
 
 

@@ -73,8 +73,9 @@ def test_client_create_prints_credentials_once(settings: Settings, slug: str) ->
     assert unknown.returncode == 2
 
 
+@pytest.mark.parametrize("preparing", ["--no-parallel", "--parallel"])
 def test_import_reports_failures_and_export_writes_every_link(
-    settings: Settings, slug: str, tmp_path: Path
+    settings: Settings, slug: str, tmp_path: Path, preparing: str
 ) -> None:
     lines = [
         record(1),
@@ -86,7 +87,7 @@ def test_import_reports_failures_and_export_writes_every_link(
     ]
     path = tmp_path / "guests.jsonl"
     path.write_text("\n".join(lines) + "\n")
-    done = run(settings, "import", str(path), "--tenant", slug)
+    done = run(settings, "import", str(path), "--tenant", slug, preparing)
     assert "created=2 linked=1" in done.stdout
     assert "failed=3" in done.stdout
     assert "line 3: malformed-json" in done.stderr

@@ -9,7 +9,14 @@ from typing import Any
 
 import pytest
 
-from connectors.cards import REDACTED, luhn_valid, sanitise_raw, scrub, strip_card_numbers
+from connectors.cards import (
+    REDACTED,
+    luhn_valid,
+    may_hold_card_number,
+    sanitise_raw,
+    scrub,
+    strip_card_numbers,
+)
 from connectors.registry import CONNECTORS
 from tests.connectors.conftest import FIXTURES
 
@@ -47,6 +54,18 @@ FREE_TEXT = {
 )
 def test_strip_card_numbers(text: str, expected: str) -> None:
     assert strip_card_numbers(text) == expected
+
+
+@pytest.mark.parametrize("card", CARDS)
+def test_the_cheap_precheck_never_misses_a_card(card: str) -> None:
+    assert may_hold_card_number(f'{{"special_requests": "pay with {card} please"}}')
+
+
+@pytest.mark.parametrize(
+    "text", ["+49 30 1234567", "2026-12-01/2026-12-04", "R-1001 room 12", "01517 2578452"]
+)
+def test_the_cheap_precheck_lets_ordinary_text_through(text: str) -> None:
+    assert not may_hold_card_number(text)
 
 
 def test_luhn() -> None:
