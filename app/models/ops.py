@@ -32,7 +32,16 @@ class Event(SQLModel, table=True):
     """Something that happened to a guest, committed with the change that caused it."""
 
     __tablename__ = "events"
-    __table_args__ = (sa.Index("ix_events_tenant_created", "tenant_id", "created_at"),)
+    __table_args__ = (
+        sa.Index("ix_events_tenant_created", "tenant_id", "created_at"),
+        # Only the webhook dispatcher's backlog: stays small however long the table grows.
+        sa.Index(
+            "ix_events_undispatched",
+            "created_at",
+            postgresql_where=sa.text("dispatched_at IS NULL"),
+            sqlite_where=sa.text("dispatched_at IS NULL"),
+        ),
+    )
 
     id: str = id_field()
     tenant_id: str = tenant_field()
@@ -40,6 +49,8 @@ class Event(SQLModel, table=True):
     profile_id: str | None = Field(default=None, max_length=36)
     payload: dict[str, Any] = Field(default_factory=dict, sa_type=sa.JSON)
     created_at: datetime = created_field()
+    # Set when the webhook dispatcher turned the event into messages (or found no subscriber).
+    dispatched_at: datetime | None = timestamp_field()
 
 
 class Job(SQLModel, table=True):

@@ -1,0 +1,1 @@
+"""Outbound webhooks: signed, retried, at-least-once deliveries of outbox events."""
