@@ -91,9 +91,10 @@ def serve(
 def worker(
     concurrency: Annotated[int, typer.Option(help="Jobs run at once.")] = 0,
 ) -> None:
-    """Run background jobs in this process until SIGTERM/SIGINT (finishing jobs in hand)."""
+    """Run background jobs and webhook deliveries until SIGTERM/SIGINT (finishing work in hand)."""
     from app.core.logging import configure_logging
     from app.core.redis import connect_redis
+    from app.webhooks.runner import WebhookRunner
     from app.worker.handlers import inbound_tasks
     from app.worker.runner import Worker
 
@@ -110,11 +111,17 @@ def worker(
             settings.job_lease_seconds,
             idempotency_ttl_hours=settings.idempotency_ttl_hours,
         )
+        webhooks = WebhookRunner(sessions, settings, redis)
+
+        def stop() -> None:
+            runner.stop()
+            webhooks.stop()
+
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGTERM, signal.SIGINT):
-            loop.add_signal_handler(sig, runner.stop)
+            loop.add_signal_handler(sig, stop)
         try:
-            await runner.run()
+            await asyncio.gather(runner.run(), webhooks.run())
         finally:
             if redis is not None:
                 await redis.aclose()
@@ -190,6 +197,13 @@ def import_(
     tenant: TenantOpt,
     batch_size: Annotated[int, typer.Option(min=1, max=5000)] = 500,
     restart: Annotated[bool, typer.Option(help="Ignore saved progress.")] = False,
+    parallel: Annotated[
+        bool | None,
+        typer.Option(
+            "--parallel/--no-parallel",
+            help="Prepare the next batch in a second process (default: for files over 2 MB).",
+        ),
+    ] = None,
 ) -> None:
     """Import generic guest records (JSON Lines); a rerun resumes where it stopped."""
     from app.bulk.importer import import_file
@@ -219,6 +233,7 @@ def import_(
                 batch_size=batch_size,
                 restart=restart,
                 on_progress=lambda n: progress.advance(task, n),
+                parallel=parallel,
             )
 
     report = _run(work)
@@ -245,6 +260,41 @@ def _print_import_report(report: object) -> None:
             for k in ("created", "linked", "review", "updated", "unchanged", "stale", "failed")
         )
     )
+
+
+@app.command()
+def hint(
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True)],
+    tenant: TenantOpt,
+    batch_size: Annotated[int, typer.Option(min=1, max=1000)] = 100,
+) -> None:
+    """Ingest generic records (JSON Lines) and print each arriving record's hint as JSON."""
+    from app.core.logging import configure_logging
+    from app.hints.batch import HintRun, hint_file
+    from app.matching.service import matching_for
+
+    settings = get_settings()
+    configure_logging(settings.log_level, settings.log_json)  # stdout carries only hints
+
+    async def work(sessions: async_sessionmaker[AsyncSession]) -> HintRun:
+        async with transaction(sessions) as session:
+            found = await tenancy.find_tenant(session, tenant)
+            matching = await matching_for(session, found.id)
+        return await hint_file(
+            file,
+            tenant_id=found.id,
+            sessions=sessions,
+            matching=matching,
+            secret_key=settings.secret_key,
+            out=sys.stdout,
+            batch_size=batch_size,
+            on_failure=lambda message: console.print(f"[red]failed:[/red] {message}"),
+        )
+
+    run = _run(work)
+    console.print(f"{run.hints} hints from {run.records} records; {len(run.failures)} failed")
+    if run.failures:
+        raise typer.Exit(1)
 
 
 @export_app.command("links")

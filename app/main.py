@@ -18,6 +18,7 @@ from app.core.middleware import RequestContext
 from app.core.migrate import upgrade_sqlite_on_start
 from app.core.redis import connect_redis
 from app.curation.router import router as curation_router
+from app.hints.router import router as hints_router
 from app.inbound.router import router as connections_router
 from app.inbound.router import webhooks as webhooks_router
 from app.ingest.router import guest_record_schema
@@ -25,6 +26,8 @@ from app.ingest.router import router as ingest_router
 from app.matching.router import router as matching_router
 from app.ops.router import router as ops_router
 from app.profiles.router import router as profiles_router
+from app.webhooks.router import router as webhooks_out_router
+from app.webhooks.runner import WebhookRunner
 from app.worker.handlers import inbound_tasks
 from app.worker.runner import Worker
 
@@ -45,6 +48,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.redis = redis
         app.state.stopping = False
         app.state.worker = app.state.worker_task = None
+        app.state.webhooks = app.state.webhooks_task = None
         if settings.runs_embedded_worker:
             worker = Worker(
                 app.state.sessions,
@@ -55,6 +59,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             )
             app.state.worker = worker
             app.state.worker_task = asyncio.create_task(worker.run())
+            webhooks = WebhookRunner(app.state.sessions, settings, redis)
+            app.state.webhooks = webhooks
+            app.state.webhooks_task = asyncio.create_task(webhooks.run())
         try:
             yield
         finally:
@@ -62,6 +69,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             if app.state.worker is not None:
                 app.state.worker.stop()
                 await app.state.worker_task  # finish the jobs in hand before the engine goes
+            if app.state.webhooks is not None:
+                app.state.webhooks.stop()
+                await app.state.webhooks_task  # attempts in hand end within the timeout
             if redis is not None:
                 await redis.aclose()
             await engine.dispose()
@@ -85,6 +95,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         matching_router,
         connections_router,
         webhooks_router,
+        hints_router,
+        webhooks_out_router,
     ):
         app.include_router(router)
     _add_record_schema(app)

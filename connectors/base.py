@@ -55,6 +55,9 @@ class Stay(_Strict):
         default=None,
         description="The booking number at the channel (Booking.com, Expedia…): links PMS and OTA.",
     )
+    complaint: Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)] | None = (
+        Field(default=None, description="A complaint the guest made about this stay.")
+    )
 
     @model_validator(mode="after")
     def _departure_not_before_arrival(self) -> Stay:
@@ -99,6 +102,12 @@ class GuestRecord(_Strict):
     loyalty_number: (
         Annotated[str, StringConstraints(strip_whitespace=True, max_length=60)] | None
     ) = None
+    loyalty_tier: ShortText | None = Field(
+        default=None, description="Level in the hotel group's loyalty programme (e.g. gold)."
+    )
+    anniversary: date | None = Field(
+        default=None, description="Wedding or other anniversary the guest told the hotel."
+    )
     document: Document | None = None
     social: Social | None = None
     vip: bool | None = None

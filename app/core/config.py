@@ -5,10 +5,10 @@ from __future__ import annotations
 import secrets
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import Field, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 _PLACEHOLDERS = {"", "changeme", "change-me", "secret", "dev", "development"}
 
@@ -32,6 +32,34 @@ class Settings(BaseSettings):
     job_lease_seconds: int = Field(default=60, ge=5)
     log_level: str = "INFO"
     log_json: bool = True
+    # Outbound webhooks (app/webhooks); lists also read as comma-separated environment values.
+    webhook_timeout_seconds: float = Field(default=15.0, gt=0, le=120)
+    webhook_retry_schedule: Annotated[list[float], NoDecode] = Field(
+        default=[0, 5, 300, 1800, 7200, 18000, 36000, 36000], min_length=1
+    )  # seconds before attempt 1, 2, …; the delivery fails after the last
+    webhook_retry_jitter: float = Field(default=0.2, ge=0, le=0.5)
+    webhook_lease_seconds: float = Field(default=60.0, gt=0)  # at least timeout + 2 s
+    webhook_concurrency: int = Field(default=16, ge=1, le=512)  # attempts at once per process
+    webhook_poll_seconds: float = Field(default=0.5, gt=0, le=60)
+    webhook_throttle_seconds: float = Field(default=5.0, ge=0)  # pause after 429/502/504
+    webhook_disable_after_hours: float = Field(default=120.0, gt=0)  # of nothing but failures
+    webhook_retention_days: int = Field(default=90, ge=1)
+    webhook_allow_hosts: Annotated[list[str], NoDecode] = []  # hosts or CIDRs exempt from SSRF
+
+    @field_validator("webhook_retry_schedule", "webhook_allow_hosts", mode="before")
+    @classmethod
+    def _comma_separated(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            value = value.strip().removeprefix("[").removesuffix("]")
+            return [part.strip().strip('"') for part in value.split(",") if part.strip()]
+        return value
+
+    @field_validator("webhook_retry_schedule")
+    @classmethod
+    def _non_negative(cls, value: list[float]) -> list[float]:
+        if any(step < 0 for step in value):
+            raise ValueError("retry delays cannot be negative")
+        return value
 
     @model_validator(mode="after")
     def _fill_defaults(self) -> Settings:

@@ -10,9 +10,10 @@ from typing import Any
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.core.metrics import RECORDS_INGESTED, RESOLUTION_SECONDS
+from app.hints.triggers import after_ingest
 from app.ingest.sanitise import sanitise
 from app.matching.service import MatchingConfig
-from app.profiles.linking import RecordResult, ingest_batch
+from app.profiles.linking import Incoming, RecordResult, ingest_batch, prepare
 from connectors.base import GuestRecord
 
 
@@ -25,14 +26,37 @@ async def ingest_records(
     secret_key: str,
     decided_by: str,
 ) -> list[RecordResult]:
-    """Store and resolve each record in order; the caller commits once."""
+    """Store and resolve each record in order, then trigger hints; the caller commits once."""
     started = time.perf_counter()
-    clean = [sanitise(record, secret_key) for record in records]
-    results = await ingest_batch(session, tenant_id, clean, matching, decided_by)
+    batch = [prepare_record(record, secret_key) for record in records]
+    return await ingest_prepared(
+        session, tenant_id, batch, matching=matching, decided_by=decided_by, started=started
+    )
+
+
+def prepare_record(record: GuestRecord, secret_key: str) -> Incoming:
+    """Sanitise, normalise and key one record: CPU work only, safe to run in another process."""
+    return prepare(sanitise(record, secret_key))
+
+
+async def ingest_prepared(
+    session: AsyncSession,
+    tenant_id: str,
+    batch: Sequence[Incoming],
+    *,
+    matching: MatchingConfig,
+    decided_by: str,
+    started: float | None = None,
+) -> list[RecordResult]:
+    """Store and resolve records already prepared by `prepare_record`, then trigger hints."""
+    started = time.perf_counter() if started is None else started
+    results = await ingest_batch(session, tenant_id, batch, matching, decided_by)
     if results:
         RESOLUTION_SECONDS.observe((time.perf_counter() - started) / len(results))
     for result in results:
         RECORDS_INGESTED.labels(result.outcome).inc()
+    # Arrivals and check-ins get their hint (and its outbox event) in this same transaction.
+    await after_ingest(session, tenant_id, [item.record for item in batch], results)
     return results
 
 

@@ -1,5 +1,6 @@
 """Every table, imported so SQLModel.metadata knows them all."""
 
+from app.models.hint import Hint, HintSettingsRow, UpgradeRule
 from app.models.inbound import Connection, InboundEvent
 from app.models.matching import MatchModelRow
 from app.models.ops import Event, IdempotencyKey, Job
@@ -13,12 +14,15 @@ from app.models.profile import (
 )
 from app.models.record import RecordKey, SourceRecord, Stay
 from app.models.tenant import ApiClient, Property, Tenant
+from app.models.webhooks import WebhookAttempt, WebhookDelivery, WebhookEndpoint, WebhookMessage
 
 __all__ = [
     "ApiClient",
     "Connection",
     "DoNotMerge",
     "Event",
+    "Hint",
+    "HintSettingsRow",
     "IdempotencyKey",
     "InboundEvent",
     "Job",
@@ -33,4 +37,9 @@ __all__ = [
     "SourceRecord",
     "Stay",
     "Tenant",
+    "UpgradeRule",
+    "WebhookAttempt",
+    "WebhookDelivery",
+    "WebhookEndpoint",
+    "WebhookMessage",
 ]

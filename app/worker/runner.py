@@ -22,6 +22,8 @@ from app.worker import queue
 
 Handler = Callable[[AsyncSession, Job], Awaitable[None]]
 HANDLERS: dict[str, Handler] = {}
+GiveUp = Callable[[AsyncSession, Job, Exception], Awaitable[None]]
+GIVE_UP: dict[str, GiveUp] = {}
 WAKE_KEY = "guestid:jobs:wake"
 HOUSEKEEPING_SECONDS = 600.0
 log = structlog.get_logger(__name__)
@@ -33,6 +35,16 @@ def register(kind: str) -> Callable[[Handler], Handler]:
     def _add(handler: Handler) -> Handler:
         HANDLERS[kind] = handler
         return handler
+
+    return _add
+
+
+def on_give_up(kind: str) -> Callable[[GiveUp], GiveUp]:
+    """Register what to record when a job of `kind` has failed its last attempt."""
+
+    def _add(hook: GiveUp) -> GiveUp:
+        GIVE_UP[kind] = hook
+        return hook
 
     return _add
 
@@ -123,6 +135,16 @@ class Worker:
             async with transaction(self.sessions) as session:
                 result = await queue.fail(session, job.id, f"{type(exc).__name__}: {exc}")
             JOBS_RUN.labels(job.kind, result).inc()
+            if result == "failed" and job.kind in GIVE_UP:
+                await self._give_up(job, exc)
+
+    async def _give_up(self, job: Job, exc: Exception) -> None:
+        # Its own transaction: a hook that fails must not undo the recorded failure.
+        try:
+            async with transaction(self.sessions) as session:
+                await GIVE_UP[job.kind](session, job, exc)
+        except Exception as hook_exc:  # logged; the job itself is already marked failed
+            log.warning("give_up_hook_failed", job_id=job.id, error=type(hook_exc).__name__)
 
 
 async def notify(redis: Redis | None) -> None:

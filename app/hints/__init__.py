@@ -1,0 +1,1 @@
+"""Check-in hints: who is arriving, what they are worth, what they prefer, what to offer."""

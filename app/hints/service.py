@@ -1,0 +1,244 @@
+"""Compute, store and serve hints: one hint row per reservation, an outbox event per change."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from redis.asyncio import Redis
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from app.core.errors import Problem, not_found
+from app.hints import cache
+from app.hints import repository as repo
+from app.hints.admin import rule_spec
+from app.hints.compose import DecisionFacts, HintInput, compose
+from app.hints.preferences import RecordFacts
+from app.hints.schemas import HintOut, Trigger
+from app.hints.stats import TenantContext, tenant_context
+from app.hints.upgrades import Rule
+from app.hints.value import StayFact
+from app.models import Event, Hint, Profile, Stay
+from app.models.base import utcnow
+
+# Part of every fingerprint: a release that changes what a hint says recomputes cached ones.
+HINT_FORMAT = "h1"
+_VOLATILE = {"trigger", "version", "computed_at"}
+_MEMO = "guestid.hints"
+
+
+@dataclass(frozen=True)
+class Built:
+    """A freshly computed hint and the fingerprint of what it was computed from."""
+
+    hint: HintOut
+    fingerprint: str
+
+
+def fingerprint_of(
+    profile_id: str, updated_at: datetime, version: int, stats_at: datetime | None
+) -> str:
+    """Identity, settings and statistics a hint depends on, as one comparable string."""
+    stats = stats_at.astimezone(UTC).isoformat() if stats_at else "-"
+    return f"{HINT_FORMAT}|{profile_id}|{updated_at.astimezone(UTC).isoformat()}|{version}|{stats}"
+
+
+async def current_fingerprint(
+    session: AsyncSession, tenant_id: str, source: str, reservation_id: str
+) -> str | None:
+    """The fingerprint a hint of this reservation would have now; None: unknown reservation."""
+    parts = await repo.fingerprint_parts(session, tenant_id, source, reservation_id)
+    if parts is None:
+        return None
+    profile_id, merged_into, updated_at, version, stats_at = parts
+    if merged_into is not None:
+        return f"moved:{merged_into}"  # never equal to a stored fingerprint
+    return fingerprint_of(profile_id, updated_at, version, stats_at)
+
+
+def digest(hint: HintOut) -> str:
+    """What the hint says, without when or why it was computed."""
+    body = hint.model_dump(mode="json", exclude=_VOLATILE)
+    return hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
+
+
+def to_json(payload: dict[str, object]) -> str:
+    """The wire form of a stored hint."""
+    return json.dumps(payload, separators=(",", ":"), ensure_ascii=False)
+
+
+async def _live_profile(session: AsyncSession, tenant_id: str, profile_id: str) -> Profile:
+    for _ in range(16):
+        found = await repo.profile(session, tenant_id, profile_id)
+        if found is None:
+            raise not_found(f"profile {profile_id}")
+        if found.merged_into is None:
+            return found
+        profile_id = found.merged_into
+    raise Problem(500, "merge-chain", "Merge chain too long")
+
+
+def _stay_fact(stay: Stay, complaints: dict[tuple[str, str], str]) -> StayFact:
+    return StayFact(
+        source=stay.source,
+        reservation_id=stay.reservation_id,
+        property_id=stay.property_code,
+        arrival=stay.arrival,
+        departure=stay.departure,
+        room_type=stay.room_type,
+        rate_amount=stay.rate_amount,
+        currency=stay.currency,
+        channel=stay.channel,
+        status=stay.status,
+        complaint=complaints.get((stay.source, stay.reservation_id)),
+    )
+
+
+def _guest_name(profile: Profile, records: list[repo.RecordRow]) -> str | None:
+    name = " ".join(p for p in (profile.first_name, profile.last_name) if p)
+    if name:
+        return name
+    named = [r for r in records if r.data.get("full_name")]
+    return str(max(named, key=lambda r: r.updated_at).data["full_name"]) if named else None
+
+
+async def build(
+    session: AsyncSession, tenant_id: str, source: str, reservation_id: str, trigger: Trigger
+) -> Built:
+    """Compute the hint of a stored reservation from the current state of its guest."""
+    stay = await repo.stay(session, tenant_id, source, reservation_id)
+    if stay is None:
+        raise not_found(f"reservation {source}/{reservation_id}")
+    profile = await _live_profile(session, tenant_id, stay.profile_id)
+    context: TenantContext = await tenant_context(session, tenant_id)
+    records = await repo.records_of(session, tenant_id, profile.id)
+    stays = await repo.stays_of(session, tenant_id, profile.id)
+    group = frozenset([profile.id, *await repo.merged_ids(session, tenant_id, profile.id)])
+    decision = await repo.latest_decision(session, tenant_id, stay.record_id)
+    rules = await repo.rules(session, tenant_id, stay.property_code)
+    complaints = {
+        (r.source, r.data["stay"]["reservation_id"]): r.data["stay"]["complaint"]
+        for r in records
+        if (r.data.get("stay") or {}).get("complaint")
+    }
+    facts = [RecordFacts(r.source, r.data, r.updated_at) for r in records]
+    arriving_record = next(
+        (f for r, f in zip(records, facts, strict=True) if r.id == stay.record_id), None
+    )
+    item = HintInput(
+        arriving=_stay_fact(stay, complaints),
+        arriving_record=arriving_record,
+        profile_id=profile.id,
+        group_ids=group,
+        guest_name=_guest_name(profile, records),
+        golden=profile.golden,
+        birthday=profile.date_of_birth,
+        stays=[_stay_fact(s, complaints) for s in stays],
+        records=facts,
+        decision=DecisionFacts(
+            decision.action,
+            decision.reason,
+            decision.decided_by,
+            decision.profile_id,
+            decision.evidence,
+        )
+        if decision
+        else None,
+        settings=context.settings,
+        stats=context.stats,
+        rules=[Rule(r.id, rule_spec(r)) for r in rules],
+    )
+    hint = compose(item, trigger, version=1, computed_at=utcnow())
+    fingerprint = fingerprint_of(profile.id, profile.updated_at, context.version, context.stats_at)
+    return Built(hint, fingerprint)
+
+
+async def store(session: AsyncSession, tenant_id: str, built: Built) -> tuple[HintOut, bool]:
+    """Keep the hint; a changed one gets the next version and an outbox event. (hint, changed)"""
+    hint = built.hint
+    row = await repo.hint(session, tenant_id, hint.source, hint.reservation_id)
+    fresh_digest = digest(hint)
+    if row is not None and row.digest == fresh_digest:
+        if row.fingerprint != built.fingerprint:
+            row.fingerprint, row.profile_id = built.fingerprint, hint.profile_id
+            session.add(row)
+        return HintOut.model_validate(row.payload), False
+    version = row.version + 1 if row is not None else 1
+    final = hint.model_copy(update={"version": version})
+    payload = final.model_dump(mode="json")
+    if row is None:
+        row = Hint(
+            tenant_id=tenant_id,
+            source=hint.source,
+            reservation_id=hint.reservation_id,
+            profile_id=hint.profile_id,
+            property_code=hint.property_id,
+            arrival=hint.arrival,
+            version=version,
+            digest=fresh_digest,
+            fingerprint=built.fingerprint,
+            payload=payload,
+        )
+    else:
+        row.profile_id, row.property_code, row.arrival = (
+            hint.profile_id,
+            hint.property_id,
+            hint.arrival,
+        )
+        row.version, row.digest, row.fingerprint = version, fresh_digest, built.fingerprint
+        row.payload, row.updated_at = payload, utcnow()
+    session.add(row)
+    # Every new version is announced as hint.created: receivers keep the highest `version`
+    # of a reservation, so a changed hint replaces the one they hold.
+    session.add(
+        Event(tenant_id=tenant_id, type="hint.created", profile_id=hint.profile_id, payload=payload)
+    )
+    await session.flush()
+    return final, True
+
+
+async def produce(
+    session: AsyncSession, tenant_id: str, source: str, reservation_id: str, trigger: Trigger
+) -> HintOut:
+    """Compute and store the hint of a reservation, once per transaction and state."""
+    memo: dict[tuple[str, str, str], tuple[str, HintOut]] = session.info.setdefault(_MEMO, {})
+    ident = (tenant_id, source, reservation_id)
+    fingerprint = await current_fingerprint(session, tenant_id, source, reservation_id)
+    if ident in memo and memo[ident][0] == fingerprint:
+        return memo[ident][1]
+    built = await build(session, tenant_id, source, reservation_id, trigger)
+    hint, _ = await store(session, tenant_id, built)
+    memo[ident] = (built.fingerprint, hint)
+    return hint
+
+
+async def cached(
+    session: AsyncSession, redis: Redis | None, tenant_id: str, source: str, reservation_id: str
+) -> str:
+    """The hint as JSON: from Redis or the hints table while the fingerprint holds, else anew."""
+    fingerprint = await current_fingerprint(session, tenant_id, source, reservation_id)
+    if fingerprint is None:
+        raise not_found(f"reservation {source}/{reservation_id}")
+    if redis is not None:
+        hit = await cache.read(redis, tenant_id, source, reservation_id)
+        if hit is not None and hit[0] == fingerprint:
+            return hit[1]
+    row = await repo.hint(session, tenant_id, source, reservation_id)
+    if row is None:
+        raise Problem(
+            404,
+            "hint-not-found",
+            "No hint for this reservation",
+            "hints are made for arrivals and check-ins; POST /v1/hints to ask for one",
+        )
+    if row.fingerprint == fingerprint:
+        body = to_json(row.payload)
+    else:
+        built = await build(session, tenant_id, source, reservation_id, row.payload["trigger"])
+        hint, _ = await store(session, tenant_id, built)
+        body, fingerprint = to_json(hint.model_dump(mode="json")), built.fingerprint
+    if redis is not None:
+        await cache.write(redis, tenant_id, source, reservation_id, fingerprint, body)
+    return body
