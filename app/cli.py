@@ -93,8 +93,9 @@ def worker(
 ) -> None:
     """Run background jobs and webhook deliveries until SIGTERM/SIGINT (finishing work in hand)."""
     from app.core.logging import configure_logging
+    from app.core.outbox import Waker, wake_on_commit
     from app.core.redis import connect_redis
-    from app.webhooks.runner import WebhookRunner
+    from app.webhooks.runner import WebhookRunner, publish_wake
     from app.worker.handlers import inbound_tasks
     from app.worker.runner import Worker
 
@@ -120,8 +121,11 @@ def worker(
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(sig, stop)
+        # Jobs that write outbox events (inbound deliveries) wake the dispatchers at once.
+        waker = Waker(webhooks.wake, *([lambda: publish_wake(redis)] if redis else []))
         try:
-            await asyncio.gather(runner.run(), webhooks.run())
+            with wake_on_commit(waker):
+                await asyncio.gather(runner.run(), webhooks.run())
         finally:
             if redis is not None:
                 await redis.aclose()

@@ -16,6 +16,7 @@ from app.core.errors import install_error_handlers
 from app.core.logging import configure_logging
 from app.core.middleware import RequestContext
 from app.core.migrate import upgrade_sqlite_on_start
+from app.core.outbox import Waker, wake_on_commit
 from app.core.redis import connect_redis
 from app.curation.router import router as curation_router
 from app.hints.router import router as hints_router
@@ -27,7 +28,7 @@ from app.matching.router import router as matching_router
 from app.ops.router import router as ops_router
 from app.profiles.router import router as profiles_router
 from app.webhooks.router import router as webhooks_out_router
-from app.webhooks.runner import WebhookRunner
+from app.webhooks.runner import WebhookRunner, publish_wake
 from app.worker.handlers import inbound_tasks
 from app.worker.runner import Worker
 
@@ -62,8 +63,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             webhooks = WebhookRunner(app.state.sessions, settings, redis)
             app.state.webhooks = webhooks
             app.state.webhooks_task = asyncio.create_task(webhooks.run())
+        waker = Waker(
+            *([app.state.webhooks.wake] if app.state.webhooks is not None else []),
+            *([lambda: publish_wake(redis)] if redis is not None else []),
+        )
         try:
-            yield
+            with wake_on_commit(waker):
+                yield
         finally:
             app.state.stopping = True
             if app.state.worker is not None:

@@ -10,6 +10,7 @@ from sqlalchemy import text
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.core.db import is_postgres
+from app.core.outbox import note_events
 from app.models import (
     Event,
     MatchDecision,
@@ -191,6 +192,8 @@ async def write_changes(session: AsyncSession, ws: WorkingSet) -> None:
         (Event, ws.events),
     ):
         await batch_repo.insert_rows(session, model, items)
+    if ws.events:
+        note_events(session)
     await _load_missing_data(session, ws)
     await batch_repo.update_by_id(session, Profile, _profile_updates(ws, now))
 

@@ -186,7 +186,7 @@ class WebhookRunner:
             log.info("webhook_messages_purged", count=removed)
 
     async def _listen(self) -> None:
-        """Wake this process's deliverer when another process queued deliveries."""
+        """Wake this process's loops when another process committed events or queued deliveries."""
         assert self.redis is not None
         while not self._stopping.is_set():
             try:
@@ -195,14 +195,14 @@ class WebhookRunner:
                     while not self._stopping.is_set():
                         got = await pubsub.get_message(ignore_subscribe_messages=True, timeout=1.0)
                         if got is not None:
-                            self._deliver_wake.set()
+                            self.wake()
             except Exception as exc:  # Redis away: polling still delivers, retry the listener
                 log.warning("webhook_wake_listener_error", error=type(exc).__name__)
                 await asyncio.sleep(self.settings.webhook_poll_seconds)
 
 
 async def publish_wake(redis: Redis | None) -> None:
-    """Tell deliverers in every process that deliveries are due."""
+    """Tell dispatchers and deliverers in every process that there is work."""
     if redis is None:
         return
     try:

@@ -150,3 +150,20 @@ async def _settled(http: httpx.AsyncClient, tenant: TenantClient) -> list[dict[s
             return items
         await asyncio.sleep(0.05)
     raise AssertionError("messages still pending")
+
+
+async def test_a_committed_event_is_sent_at_once_not_at_the_next_poll(
+    app: FastAPI,
+    http: httpx.AsyncClient,
+    admin: TenantClient,
+    receiver: Receiver,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    inbox = receiver.inbox()
+    await register(http, admin, inbox.url, event_types=["guest.created"])
+    monkeypatch.setattr(app.state.settings, "webhook_poll_seconds", 60.0)
+    await asyncio.sleep(0.3)  # the loops finish their short waits and settle into long ones
+    stored = await http.post("/v1/records", json=anna(), headers=admin.auth)
+    assert stored.status_code in (200, 201), stored.text
+    [got] = await inbox.wait_for(1, seconds=5.0)  # no nudge: the commit itself wakes them
+    assert got.webhook_id.startswith("msg_")
