@@ -10,7 +10,8 @@ from typing import Any
 
 import httpx
 
-from connectors.base import Delivery, GuestRecord, Page
+from connectors import fetchers
+from connectors.base import Delivery, GuestRecord, Need, Page
 from connectors.common import (
     as_list,
     basic_auth_ok,
@@ -26,7 +27,6 @@ from connectors.common import (
 from connectors.http import Clock, Sleep, decode_cursor, encode_cursor, iso, parse_iso, utcnow
 from connectors.oauth import ApiAuth, TokenCache
 
-API = "https://api.apaleo.com"
 STATUSES = {
     "Confirmed": "confirmed",
     "InHouse": "checked_in",
@@ -73,18 +73,20 @@ class ApaleoConnector:
     """Apaleo: basic auth on our receiver, reservations mapped to primary guest and booker."""
 
     source = "apaleo"
+    needs: tuple[Need, ...] = ((("token",), ("client_id", "client_secret")),)
 
     def __init__(
         self,
         *,
+        timezone: str = "UTC",  # unused: Apaleo's times carry their offset
         sleep: Sleep = asyncio.sleep,
         clock: Clock = utcnow,
-        page_size: int = 200,
+        page_size: int | None = None,
         tokens: TokenCache | None = None,
     ) -> None:
         self.sleep = sleep
         self.clock = clock
-        self.page_size = page_size
+        self.page_size = page_size or 200
         self.tokens = tokens if tokens is not None else TokenCache()
 
     def verify(self, delivery: Delivery, secret: str) -> bool:
@@ -95,6 +97,18 @@ class ApaleoConnector:
         """The webhook's own id; Apaleo may deliver the same id more than once."""
         data = load_json(delivery.body)
         return text(data.get("id") if isinstance(data, dict) else None) or body_id(delivery.body)
+
+    def named(self, payload: bytes) -> str | None:
+        """'topic:entity id' of the reservation or booking a webhook names, else None."""
+        found = entity_to_fetch(payload)
+        return f"{found.topic}:{found.entity_id}" if found else None
+
+    async def fetch(
+        self, http: httpx.AsyncClient, auth: ApiAuth, credentials: Mapping[str, str], body: bytes
+    ) -> bytes | None:
+        """The reservation a webhook names, or the reservations of the booking it names."""
+        target = entity_to_fetch(body)
+        return await fetchers.apaleo(http, auth, target) if target is not None else None
 
     def parse(self, payload: bytes) -> Sequence[GuestRecord]:
         """Records from one reservation, a reservation list, or nothing for a bare webhook."""
@@ -201,7 +215,8 @@ class ApaleoConnector:
         if credentials.get("property_id"):
             params["propertyIds"] = credentials["property_id"]
         auth = ApiAuth(self.source, credentials, self.tokens, sleep=self.sleep, clock=self.clock)
-        url = f"{credentials.get('base_url', API).rstrip('/')}/booking/v1/reservations"
+        base = credentials.get("base_url", fetchers.APALEO_API).rstrip("/")
+        url = f"{base}/booking/v1/reservations"
         response = await auth.request(client, "GET", url, params=params)
         # Apaleo answers 204 No Content when the page is empty.
         raw = response.content if response.status_code != 204 else b'{"reservations": []}'

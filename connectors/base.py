@@ -1,14 +1,18 @@
-"""The generic guest record every connector produces, and the Connector protocol."""
+"""The generic guest record every connector produces, the Connector protocol and its options."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Annotated, Literal, Protocol
+from typing import Annotated, Literal, Protocol, runtime_checkable
 
 import httpx
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+from connectors.http import Sleep
+from connectors.oauth import ApiAuth, TokenCache
 
 ShortText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)]
 Code = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
@@ -151,6 +155,36 @@ class Connector(Protocol):
         ...
 
 
+class Factory(Protocol):
+    """How the registry builds a connector: keyword options, each ignored where unused."""
+
+    def __call__(
+        self,
+        *,
+        timezone: str = "UTC",
+        sleep: Sleep = asyncio.sleep,
+        tokens: TokenCache | None = None,
+        page_size: int | None = None,
+    ) -> Connector:
+        """A connector: hotel zone, pause on 429/5xx, shared tokens, page size (None: its own)."""
+        ...
+
+
+# Alternatives, each a set of credential keys that must all be there. A connector that calls its
+# source's API declares `needs: tuple[Need, ...]`, so a pull or fetch waits for its credentials.
+Need = tuple[tuple[str, ...], ...]
+
+
+def lacking(connector: object, credentials: Mapping[str, str]) -> list[str]:
+    """The connector's `needs` that `credentials` lack, e.g. ['token or client_id+secret']."""
+    needs: Sequence[Need] = getattr(connector, "needs", ())
+    return [
+        " or ".join("+".join(keys) for keys in need)
+        for need in needs
+        if not any(all(credentials.get(k) for k in keys) for keys in need)
+    ]
+
+
 @dataclass(frozen=True)
 class Page:
     """One page of a pull: the records, the cursor to store after committing them, and whether
@@ -161,6 +195,7 @@ class Page:
     done: bool
 
 
+@runtime_checkable
 class Puller(Protocol):
     """A source we pull from: one call fetches one page after `cursor` (None = first sync)."""
 
@@ -170,4 +205,38 @@ class Puller(Protocol):
         self, client: httpx.AsyncClient, credentials: Mapping[str, str], cursor: str | None
     ) -> Page:
         """The next page of changed records; raise when the source keeps failing."""
+        ...
+
+
+@runtime_checkable
+class Fetcher(Protocol):
+    """A source whose webhooks only name entities: they are read from its API before parsing."""
+
+    source: str
+
+    def named(self, payload: bytes) -> str | None:
+        """What a webhook names, as text to show while it waits for a fetch; None: nothing."""
+        ...
+
+    async def fetch(
+        self, http: httpx.AsyncClient, auth: ApiAuth, credentials: Mapping[str, str], body: bytes
+    ) -> bytes | None:
+        """A payload for `parse` with what the webhook `body` names; None when it names nothing."""
+        ...
+
+
+@runtime_checkable
+class Completer(Protocol):
+    """A puller whose pages name some guests only by id: it reads them before a page is kept."""
+
+    source: str
+
+    async def complete(
+        self,
+        http: httpx.AsyncClient,
+        auth: ApiAuth,
+        credentials: Mapping[str, str],
+        records: Sequence[GuestRecord],
+    ) -> list[GuestRecord]:
+        """The page's records with what they name only by id filled in from the source."""
         ...

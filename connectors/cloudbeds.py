@@ -9,7 +9,8 @@ from typing import Any
 
 import httpx
 
-from connectors.base import Delivery, GuestRecord, Page
+from connectors import fetchers
+from connectors.base import Delivery, GuestRecord, Need, Page
 from connectors.common import (
     as_list,
     body_id,
@@ -23,9 +24,8 @@ from connectors.common import (
     to_float,
 )
 from connectors.http import Clock, Sleep, decode_cursor, encode_cursor, parse_iso, utcnow
-from connectors.oauth import ApiAuth, TokenCache
+from connectors.oauth import CLOUDBEDS_API, ApiAuth, TokenCache
 
-API = "https://api.cloudbeds.com/api/v1.2"
 STATUSES = {
     "not_confirmed": "enquiry",
     "confirmed": "confirmed",
@@ -44,18 +44,22 @@ class CloudbedsConnector:
 
     source = "cloudbeds"
     token_param = "token"  # noqa: S105 - the name of the query parameter, not a secret
+    needs: tuple[Need, ...] = (
+        (("api_key",), ("access_token",), ("client_id", "client_secret", "refresh_token")),
+    )
 
     def __init__(
         self,
         *,
+        timezone: str = "UTC",  # unused: Cloudbeds sends the hotel's local dates
         sleep: Sleep = asyncio.sleep,
         clock: Clock = utcnow,
-        page_size: int = 100,
+        page_size: int | None = None,
         tokens: TokenCache | None = None,
     ) -> None:
         self.sleep = sleep
         self.clock = clock
-        self.page_size = page_size  # Cloudbeds caps pageSize at 100
+        self.page_size = page_size or 100  # Cloudbeds caps pageSize at 100
         self.tokens = tokens if tokens is not None else TokenCache()
 
     def verify(self, delivery: Delivery, secret: str) -> bool:
@@ -83,6 +87,18 @@ class CloudbedsConnector:
         if obj == "reservation" and reservation:
             return "reservation", reservation
         return None
+
+    def named(self, payload: bytes) -> str | None:
+        """'guest:id' or 'reservation:id' of what a webhook names, else None."""
+        target = self.entity_to_fetch(payload)
+        return ":".join(target) if target else None
+
+    async def fetch(
+        self, http: httpx.AsyncClient, auth: ApiAuth, credentials: Mapping[str, str], body: bytes
+    ) -> bytes | None:
+        """getGuest or getReservation for what a webhook names."""
+        target = self.entity_to_fetch(body)
+        return await fetchers.cloudbeds(http, auth, *target) if target is not None else None
 
     def parse(self, payload: bytes) -> Sequence[GuestRecord]:
         """Records from getGuest/getGuestList/getReservation(s) responses (webhooks: none)."""
@@ -188,7 +204,7 @@ class CloudbedsConnector:
         if credentials.get("property_id"):
             params["propertyIDs"] = credentials["property_id"]
         auth = ApiAuth(self.source, credentials, self.tokens, sleep=self.sleep, clock=self.clock)
-        url = f"{credentials.get('base_url', API).rstrip('/')}/{ENDPOINTS[kind]}"
+        url = f"{credentials.get('base_url', CLOUDBEDS_API).rstrip('/')}/{ENDPOINTS[kind]}"
         response = await auth.request(client, "GET", url, params=params)
         data = load_json(response.content)
         if isinstance(data, dict) and data.get("success") is False:

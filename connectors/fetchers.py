@@ -1,22 +1,23 @@
-"""Thin webhooks name entities; these read them from the vendor's API (payloads for `parse`)."""
+"""Thin webhooks name entities; these read them from the vendor's API for its `Fetcher.fetch`."""
 
 from __future__ import annotations
 
 import asyncio
 import json
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 
-from connectors.apaleo import API as APALEO_API
-from connectors.apaleo import ApaleoEvent
-from connectors.cloudbeds import API as CLOUDBEDS_API
 from connectors.common import load_json, text
 from connectors.http import Sleep, send
-from connectors.oauth import ApiAuth
+from connectors.oauth import CLOUDBEDS_API, ApiAuth
+
+if TYPE_CHECKING:  # at run time it would be a cycle: the connectors import this module
+    from connectors.apaleo import ApaleoEvent
 
 MEWS_API = "https://api.mews.com"
+APALEO_API = "https://api.apaleo.com"
 # What OHIP returns with a profile: without these it sends little more than the name.
 OPERA_PROFILE_PARTS = ("Profile", "Address", "Communication", "Membership", "Preference")
 

@@ -86,6 +86,9 @@ class GenericConnector:
 
     source = "import"
 
+    def __init__(self, **options: object) -> None:
+        """Takes the registry's options and needs none: it neither pulls nor fetches."""
+
     def verify(self, delivery: Delivery, secret: str, now: Callable[[], float] = time.time) -> bool:
         """Standard Webhooks: HMAC-SHA256 of '{id}.{timestamp}.{body}' with the whsec_ secret."""
         msg_id = header(delivery.headers, "webhook-id")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import Mapping, Sequence
 from datetime import timedelta
 from typing import Any
@@ -10,10 +11,12 @@ from zoneinfo import ZoneInfo
 
 import httpx
 
-from connectors.base import Delivery, GuestRecord, Page
+from connectors import fetchers
+from connectors.base import Delivery, GuestRecord, Need, Page
 from connectors.common import as_list, body_id, load_json, make_record, same_secret, snake, text
 from connectors.common import to_date as _date
 from connectors.http import Clock, Sleep, decode_cursor, encode_cursor, iso, parse_iso, send, utcnow
+from connectors.oauth import ApiAuth, TokenCache
 
 TITLES = {"Mister": "Mr", "Miss": "Ms", "Misses": "Mrs"}
 STATES = {
@@ -47,6 +50,7 @@ class MewsConnector:
 
     source = "mews"
     token_param = "token"  # noqa: S105 - the name of the query parameter, not a secret
+    needs: tuple[Need, ...] = ((("client_token",),), (("access_token",),))
 
     def __init__(
         self,
@@ -54,13 +58,14 @@ class MewsConnector:
         *,
         sleep: Sleep = asyncio.sleep,
         clock: Clock = utcnow,
-        page_size: int = 500,
+        page_size: int | None = None,
+        tokens: TokenCache | None = None,  # unused: Mews requests carry static tokens
     ) -> None:
         # Mews sends UTC instants; the hotel's zone turns them into the local arrival date.
         self.tz = ZoneInfo(timezone)
         self.sleep = sleep
         self.clock = clock
-        self.page_size = page_size
+        self.page_size = page_size or 500
 
     def verify(self, delivery: Delivery, secret: str) -> bool:
         """Mews authenticates by the secret token we put in the webhook URL's query."""
@@ -81,6 +86,44 @@ class MewsConnector:
             wanted = kind in CUSTOMER_EVENTS or kind == "ServiceOrderUpdated"
             if entity and wanted and entity not in out[key]:
                 out[key].append(entity)
+        return out
+
+    def named(self, payload: bytes) -> str | None:
+        """The ids a General Webhook names, as compact JSON; None when it names none."""
+        ids = self.entities_to_fetch(payload)
+        return json.dumps(ids, separators=(",", ":")) if any(ids.values()) else None
+
+    async def fetch(
+        self, http: httpx.AsyncClient, auth: ApiAuth, credentials: Mapping[str, str], body: bytes
+    ) -> bytes | None:
+        """The customers and reservations (with their owners) a General Webhook names."""
+        ids = self.entities_to_fetch(body)
+        if not any(ids.values()):
+            return None
+        customers, reservations = ids["customers"], ids["reservations"]
+        return await fetchers.mews(http, credentials, customers, reservations, sleep=auth.sleep)
+
+    async def complete(
+        self,
+        http: httpx.AsyncClient,
+        auth: ApiAuth,
+        credentials: Mapping[str, str],
+        records: Sequence[GuestRecord],
+    ) -> list[GuestRecord]:
+        """Reservations pulled without their customer, with the owner's record filled in."""
+        # A stay naming its guest only by id would otherwise blank that guest's record.
+        wanted = list(dict.fromkeys(r.source_record_id for r in records if _bare(r)))
+        if not wanted:
+            return list(records)
+        payload = await fetchers.mews(http, credentials, wanted, [], sleep=auth.sleep)
+        owners = {r.source_record_id: r for r in self.parse(payload) if r.stay is None}
+        out = []
+        for record in records:
+            owner = owners.get(record.source_record_id) if _bare(record) else None
+            if owner is not None:
+                updated = record.updated_at or owner.updated_at
+                record = owner.model_copy(update={"stay": record.stay, "updated_at": updated})
+            out.append(record)
         return out
 
     def parse(self, payload: bytes) -> Sequence[GuestRecord]:
@@ -182,7 +225,7 @@ class MewsConnector:
         }
         if kind == "customers":
             body["Extent"] = {"Customers": True, "Addresses": True}
-        base = credentials.get("base_url", "https://api.mews.com").rstrip("/")
+        base = credentials.get("base_url", fetchers.MEWS_API).rstrip("/")
         url = f"{base}/api/connector/v1/{path}"
         response = await send(client, "POST", url, json=body, sleep=self.sleep)
         raw = response.content
@@ -198,6 +241,12 @@ class MewsConnector:
             return Page(records, encode_cursor({**window, "k": "reservations"}), done=False)
         # Window finished: the next one starts where this ended, so nothing falls between.
         return Page(records, encode_cursor({"s": iso(end)}), done=last)
+
+
+def _bare(record: GuestRecord) -> bool:
+    """A stay that names its guest only by id (a reservation without its customer)."""
+    named = (record.first_name, record.last_name, record.full_name, record.email, record.phone)
+    return record.stay is not None and all(v is None for v in named)
 
 
 def _owner(r: Mapping[str, Any]) -> str | None:

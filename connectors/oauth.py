@@ -23,31 +23,6 @@ EXPIRED = datetime(1970, 1, 1, tzinfo=UTC)
 # Credentials that change without making another connection (and settings of the puller).
 VOLATILE = frozenset({"refresh_token", "since", "sync_interval_seconds"})
 
-Need = tuple[tuple[str, ...], ...]  # alternatives, each a set of keys that must all be there
-# The API credentials each source cannot work without: a static token or what obtains one.
-REQUIRED: dict[str, tuple[Need, ...]] = {
-    "mews": ((("client_token",),), (("access_token",),)),
-    "apaleo": ((("token",), ("client_id", "client_secret")),),
-    "cloudbeds": (
-        (("api_key",), ("access_token",), ("client_id", "client_secret", "refresh_token")),
-    ),
-    "opera": (
-        (("base_url",),),
-        (("app_key",),),
-        (("hotel_id",),),
-        (("token",), ("client_id", "client_secret")),
-    ),
-}
-
-
-def missing(source: str, credentials: Mapping[str, str]) -> list[str]:
-    """What the API credentials of `source` lack, e.g. ['token or client_id+client_secret']."""
-    return [
-        " or ".join("+".join(keys) for keys in need)
-        for need in REQUIRED.get(source, ())
-        if not any(all(credentials.get(k) for k in keys) for keys in need)
-    ]
-
 
 @dataclass(frozen=True)
 class Token:

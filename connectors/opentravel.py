@@ -88,6 +88,9 @@ class OpenTravelConnector:
 
     source = "ota"
 
+    def __init__(self, **options: object) -> None:
+        """Takes the registry's options and needs none: it neither pulls nor fetches."""
+
     def _root(self, payload: bytes) -> Element:
         # defusedxml refuses entity expansion and external DTDs; card data goes before mapping.
         root: Element = SafeET.fromstring(payload)

@@ -9,7 +9,8 @@ from typing import Any
 
 import httpx
 
-from connectors.base import Delivery, GuestRecord, Page
+from connectors import fetchers
+from connectors.base import Delivery, GuestRecord, Need, Page
 from connectors.common import (
     as_list,
     basic_auth_ok,
@@ -61,19 +62,26 @@ class OperaConnector:
     """OPERA Cloud via OHIP REST: profile/reservation mapping, business events, pulls."""
 
     source = "opera"
+    needs: tuple[Need, ...] = (
+        (("base_url",),),
+        (("app_key",),),
+        (("hotel_id",),),
+        (("token",), ("client_id", "client_secret")),
+    )
 
     def __init__(
         self,
         *,
+        timezone: str = "UTC",  # unused: OHIP sends the hotel's local dates
         sleep: Sleep = asyncio.sleep,
         clock: Clock = utcnow,
-        page_size: int = 100,
+        page_size: int | None = None,
         horizon_days: int = 14,
         tokens: TokenCache | None = None,
     ) -> None:
         self.sleep = sleep
         self.clock = clock
-        self.page_size = page_size
+        self.page_size = page_size or 100
         self.horizon = timedelta(days=horizon_days)
         self.tokens = tokens if tokens is not None else TokenCache()
 
@@ -97,6 +105,18 @@ class OperaConnector:
         if not key or module not in {"RESERVATION", "PROFILE"}:
             return None
         return module.lower(), key, text(event.get("hotelId"))
+
+    def named(self, payload: bytes) -> str | None:
+        """'module:key[:hotel]' of what a business event names, else None."""
+        target = self.entity_to_fetch(payload)
+        return ":".join(p for p in target if p) if target else None
+
+    async def fetch(
+        self, http: httpx.AsyncClient, auth: ApiAuth, credentials: Mapping[str, str], body: bytes
+    ) -> bytes | None:
+        """The OHIP profile or reservation a business event names."""
+        target = self.entity_to_fetch(body)
+        return await fetchers.opera(http, auth, *target) if target is not None else None
 
     def parse(self, payload: bytes) -> Sequence[GuestRecord]:
         """Records from a profile, a reservation list/detail, or a profile-merge event."""

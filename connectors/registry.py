@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Mapping
 
 from connectors.apaleo import ApaleoConnector
-from connectors.base import Connector
+from connectors.base import Factory, Puller, lacking
 from connectors.cloudbeds import CloudbedsConnector
 from connectors.generic import GenericConnector
 from connectors.mews import MewsConnector
@@ -13,7 +13,9 @@ from connectors.opentravel import BookingComConnector, ExpediaConnector, OpenTra
 from connectors.opera import OperaConnector
 from connectors.social import SocialConnector
 
-CONNECTORS: dict[str, Callable[[], Connector]] = {
+# What each can do beyond the Connector protocol (Puller, Fetcher, Completer) is read from the
+# connector itself, so nothing else lists sources.
+CONNECTORS: dict[str, Factory] = {
     "mews": MewsConnector,
     "apaleo": ApaleoConnector,
     "cloudbeds": CloudbedsConnector,
@@ -25,4 +27,13 @@ CONNECTORS: dict[str, Callable[[], Connector]] = {
     "social": SocialConnector,
 }
 
-PULLERS = frozenset({"mews", "apaleo", "cloudbeds", "opera"})
+
+def pulled() -> list[str]:
+    """The sources we pull from (their connectors are Pullers), sorted."""
+    return sorted(name for name, make in CONNECTORS.items() if isinstance(make(), Puller))
+
+
+def missing(source: str, credentials: Mapping[str, str]) -> list[str]:
+    """What the API credentials of `source` lack, e.g. ['token or client_id+client_secret']."""
+    make = CONNECTORS.get(source)
+    return lacking(make(), credentials) if make is not None else []

@@ -59,6 +59,9 @@ class SocialConnector:
 
     source = "social"
 
+    def __init__(self, **options: object) -> None:
+        """Takes the registry's options and needs none: it neither pulls nor fetches."""
+
     def verify(self, delivery: Delivery, secret: str, now: Callable[[], float] = time.time) -> bool:
         """Defence in depth: audience is our client id, issuer fits the provider, not expired."""
         try:

@@ -8,13 +8,9 @@ from dataclasses import dataclass, field
 
 import httpx
 
-from connectors import apaleo, fetchers
-from connectors.base import Connector
-from connectors.cloudbeds import CloudbedsConnector
+from connectors.base import Completer, Connector, Fetcher, GuestRecord, Puller, lacking
 from connectors.http import Sleep
-from connectors.mews import MewsConnector
-from connectors.oauth import ApiAuth, TokenCache, missing
-from connectors.opera import OperaConnector
+from connectors.oauth import ApiAuth, TokenCache
 
 # Tests replace these: the vendor (an httpx.MockTransport; None is the real network) and the
 # pause taken on 429/5xx.
@@ -23,7 +19,6 @@ SLEEP: Sleep = asyncio.sleep
 TIMEOUT = httpx.Timeout(15.0)
 # One per process: an access token serves every job of its connection until it expires.
 TOKENS = TokenCache()
-FETCHED = frozenset({"mews", "apaleo", "cloudbeds", "opera"})
 
 
 def client() -> httpx.AsyncClient:
@@ -41,9 +36,9 @@ def rotated(source: str, credentials: Mapping[str, str]) -> dict[str, str]:
     return TOKENS.pending_rotation(api_auth(source, credentials).key, credentials)
 
 
-def can_fetch(source: str, credentials: Mapping[str, str]) -> bool:
-    """True when the connection holds the API credentials a fetch from `source` needs."""
-    return source in FETCHED and not missing(source, credentials)
+def can_fetch(connector: Connector, credentials: Mapping[str, str]) -> bool:
+    """True when the connector fetches and the connection holds the credentials it needs."""
+    return isinstance(connector, Fetcher) and not lacking(connector, credentials)
 
 
 @dataclass(frozen=True)
@@ -58,36 +53,21 @@ async def fetch_named(
     source: str, connector: Connector, body: bytes, credentials: Mapping[str, str]
 ) -> Fetched | None:
     """The entities a thin webhook names, read from the source; None when nothing is named."""
+    if not isinstance(connector, Fetcher):
+        return None
     auth = api_auth(source, credentials)
     async with client() as http:
-        if isinstance(connector, MewsConnector):
-            ids = connector.entities_to_fetch(body)
-            if not any(ids.values()):
-                return None
-            payload = await fetchers.mews(
-                http, credentials, ids["customers"], ids["reservations"], sleep=SLEEP
-            )
-        elif source == "apaleo":
-            target = apaleo.entity_to_fetch(body)
-            if target is None:
-                return None
-            payload = await fetchers.apaleo(http, auth, target)
-        elif isinstance(connector, CloudbedsConnector):
-            named = connector.entity_to_fetch(body)
-            if named is None:
-                return None
-            payload = await fetchers.cloudbeds(http, auth, *named)
-        elif isinstance(connector, OperaConnector):
-            event = connector.entity_to_fetch(body)
-            if event is None:
-                return None
-            payload = await fetchers.opera(http, auth, *event)
-        else:
-            return None
+        payload = await connector.fetch(http, auth, credentials, body)
+    if payload is None:
+        return None
     return Fetched(payload, TOKENS.pending_rotation(auth.key, credentials))
 
 
-async def mews_owners(credentials: Mapping[str, str], customer_ids: list[str]) -> bytes:
-    """Mews customers by id (the owners of a page of reservations)."""
+async def complete(
+    source: str, puller: Puller, records: list[GuestRecord], credentials: Mapping[str, str]
+) -> list[GuestRecord]:
+    """A pulled page's records with what they name only by id read from the source."""
+    if not isinstance(puller, Completer) or lacking(puller, credentials):
+        return records
     async with client() as http:
-        return await fetchers.mews(http, credentials, customer_ids, [], sleep=SLEEP)
+        return await puller.complete(http, api_auth(source, credentials), credentials, records)

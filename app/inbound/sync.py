@@ -24,14 +24,9 @@ from app.models import Connection, Job
 from app.models.base import utcnow
 from app.worker.queue import enqueue
 from app.worker.runner import register
-from connectors.apaleo import ApaleoConnector
-from connectors.base import GuestRecord, Puller
-from connectors.cloudbeds import CloudbedsConnector
+from connectors.base import Puller
 from connectors.http import Sleep
-from connectors.mews import MewsConnector
-from connectors.oauth import missing
-from connectors.opera import OperaConnector
-from connectors.registry import PULLERS
+from connectors.registry import CONNECTORS, missing, pulled
 
 SYNC_JOB = "connection.sync"
 DEFAULT_INTERVAL = timedelta(minutes=15)
@@ -44,20 +39,13 @@ log = structlog.get_logger(__name__)
 
 
 def make_puller(source: str, timezone: str | None = None) -> Puller:
-    """The puller of a source, sharing the process's access tokens."""
-    puller: MewsConnector | ApaleoConnector | CloudbedsConnector | OperaConnector
-    if source == "mews":
-        puller = MewsConnector(timezone or "UTC", sleep=SLEEP)
-    elif source == "apaleo":
-        puller = ApaleoConnector(sleep=SLEEP, tokens=fetch.TOKENS)
-    elif source == "cloudbeds":
-        puller = CloudbedsConnector(sleep=SLEEP, tokens=fetch.TOKENS)
-    elif source == "opera":
-        puller = OperaConnector(sleep=SLEEP, tokens=fetch.TOKENS)
-    else:
+    """The puller of a source, sharing the process's access tokens and pause."""
+    make = CONNECTORS.get(source)
+    if make is None:
+        raise LookupError(f"{source} is not a source")
+    puller = make(timezone=timezone or "UTC", sleep=SLEEP, tokens=fetch.TOKENS, page_size=PAGE_SIZE)
+    if not isinstance(puller, Puller):
         raise LookupError(f"{source} is not pulled")
-    if PAGE_SIZE:
-        puller.page_size = PAGE_SIZE
     return puller
 
 
@@ -86,33 +74,6 @@ def _enqueue_sync(
     return job
 
 
-def _bare(record: GuestRecord) -> bool:
-    """A stay that names its guest only by id (a Mews reservation without its customer)."""
-    named = (record.first_name, record.last_name, record.full_name, record.email, record.phone)
-    return record.stay is not None and all(v is None for v in named)
-
-
-async def with_owners(
-    puller: Puller, records: list[GuestRecord], credentials: Mapping[str, str]
-) -> list[GuestRecord]:
-    """Fill in the owners of Mews reservations, so a stay never blanks its guest's record."""
-    if not isinstance(puller, MewsConnector) or not fetch.can_fetch("mews", credentials):
-        return records
-    wanted = list(dict.fromkeys(r.source_record_id for r in records if _bare(r)))
-    if not wanted:
-        return records
-    payload = await fetch.mews_owners(credentials, wanted)
-    owners = {r.source_record_id: r for r in puller.parse(payload) if r.stay is None}
-    out = []
-    for record in records:
-        owner = owners.get(record.source_record_id) if _bare(record) else None
-        if owner is not None:
-            updated = record.updated_at or owner.updated_at
-            record = owner.model_copy(update={"stay": record.stay, "updated_at": updated})
-        out.append(record)
-    return out
-
-
 @dataclass(frozen=True)
 class SyncRequest:
     """The sync job a request started or found."""
@@ -128,11 +89,9 @@ async def request_sync(
     conn = await repository.get_connection(session, tenant_id, connection_id)
     if conn is None:
         raise not_found(f"connection {connection_id}")
-    if conn.source not in PULLERS:
-        pulled = ", ".join(sorted(PULLERS))
-        raise Problem(
-            422, "not-pullable", "Source is not pulled", f"{conn.source} pushes; pulled: {pulled}"
-        )
+    if conn.source not in (sources := pulled()):
+        detail = f"{conn.source} pushes; pulled: {', '.join(sources)}"
+        raise Problem(422, "not-pullable", "Source is not pulled", detail)
     if not conn.enabled:
         raise Problem(422, "connection-disabled", "Connection disabled")
     credentials = decrypt_credentials(secret_key, conn.credentials)
@@ -159,7 +118,7 @@ async def sync_connection(session: AsyncSession, job: Job) -> None:
     connection_id = str(job.payload.get("connection_id", ""))
     expected = job.payload.get("cursor")
     conn = await repository.get_connection(session, job.tenant_id, connection_id)
-    if conn is None or not conn.enabled or conn.source not in PULLERS:
+    if conn is None or not conn.enabled or conn.source not in pulled():
         return  # deleted or disabled: the schedule ends here
     if conn.cursor != expected:
         return  # another run already stored this page; its chain carries on
@@ -173,7 +132,7 @@ async def sync_connection(session: AsyncSession, job: Job) -> None:
     # Vendor errors (SourceError after the puller's own retries) propagate: the queue retries.
     async with fetch.client() as client:
         page = await puller.fetch_changes(client, credentials, conn.cursor)
-    records = await with_owners(puller, list(page.records), credentials)
+    records = await fetch.complete(conn.source, puller, list(page.records), credentials)
     store_rotated(conn, settings.secret_key, fetch.rotated(conn.source, credentials))
     # Locks the row before any write, so a second run of this page (its lease ran out) waits
     # here, then finds the cursor moved and backs off.

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -20,10 +19,8 @@ from app.matching.service import matching_for
 from app.models import Connection, InboundEvent, Job
 from app.models.base import utcnow
 from app.worker.runner import on_give_up, register
-from connectors import apaleo
-from connectors.base import Connector, GuestRecord
+from connectors.base import Connector, Fetcher, GuestRecord
 from connectors.http import SourceError
-from connectors.mews import MewsConnector
 from connectors.registry import CONNECTORS
 
 # Malformed or unexpected payloads: retrying cannot help, so the event is marked failed.
@@ -54,24 +51,12 @@ def describe(exc: BaseException) -> str:
 async def _connector(
     session: AsyncSession, event: InboundEvent, conn: Connection | None
 ) -> Connector:
-    if event.source == "mews" and conn is not None and conn.property_code:
+    timezone = "UTC"
+    if conn is not None and conn.property_code:
         prop = await repository.find_property(session, event.tenant_id, conn.property_code)
         if prop is not None:
-            return MewsConnector(prop.timezone)  # local arrival dates need the hotel's zone
-    return CONNECTORS[event.source]()
-
-
-def _entity(connector: Connector, source: str, body: bytes) -> str | None:
-    """What a thin webhook points at, as text; None when it carries nothing to fetch."""
-    if source == "apaleo":
-        found = apaleo.entity_to_fetch(body)
-        return f"{found.topic}:{found.entity_id}" if found else None
-    if isinstance(connector, MewsConnector):
-        ids = connector.entities_to_fetch(body)
-        return json.dumps(ids, separators=(",", ":")) if any(ids.values()) else None
-    pointer = getattr(connector, "entity_to_fetch", None)
-    target = pointer(body) if pointer is not None else None
-    return ":".join(str(p) for p in target if p) if target else None
+            timezone = prop.timezone  # local arrival dates need the hotel's zone
+    return CONNECTORS[event.source](timezone=timezone)
 
 
 @dataclass
@@ -89,10 +74,10 @@ async def _outcome(
     """The event's records, fetching the named entities where we can; else what to fetch."""
     body = event.body.encode()
     records = connector.parse(body)
-    entity = None if records else _entity(connector, event.source, body)
+    entity = connector.named(body) if not records and isinstance(connector, Fetcher) else None
     if entity is None:
         return Outcome(records)
-    if not fetch.can_fetch(event.source, credentials):
+    if not fetch.can_fetch(connector, credentials):
         return Outcome(entity=entity)
     fetched = await fetch.fetch_named(event.source, connector, body, credentials)
     if fetched is None:

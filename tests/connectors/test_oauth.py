@@ -11,7 +11,8 @@ import pytest
 
 from connectors.apaleo import ApaleoConnector
 from connectors.http import SourceError
-from connectors.oauth import ApiAuth, TokenCache, missing
+from connectors.oauth import ApiAuth, TokenCache
+from connectors.registry import missing
 from tests.connectors.fakes import Handler, Sleeps, apaleo_api, run_sync
 
 NOW = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
