@@ -21,6 +21,7 @@ from typing import Any
 import uvicorn
 from speed_env import (
     GUESTID,
+    REDIS,
     ROOT,
     Stats,
     drop_db,
@@ -35,9 +36,12 @@ from standardwebhooks import Webhook
 
 from app.core.config import Settings
 from app.core.db import create_engine, session_factory, transaction
+from app.core.outbox import Waker, wake_on_commit
+from app.core.redis import connect_redis
 from app.models import Event
 from app.webhooks.catalogue import message_id
 from app.webhooks.endpoints import create_endpoint
+from app.webhooks.runner import publish_wake
 from app.webhooks.schemas import EndpointCreate
 
 DOC = ROOT / "docs" / "benchmarks.md"
@@ -104,30 +108,38 @@ class Workers:
 async def _insert(url: str, tenant_id: str, count: int) -> dict[str, float]:
     """Commit `count` guest.created events in one transaction; {message id: commit time}."""
     engine = create_engine(url)
+    redis = connect_redis(REDIS)
     try:
-        async with transaction(session_factory(engine)) as session:
-            events = [Event(tenant_id=tenant_id, type="guest.created") for _ in range(count)]
-            session.add_all(events)
-        committed = time.time()
+        with wake_on_commit(Waker(lambda: publish_wake(redis))):  # as the API process does
+            async with transaction(session_factory(engine)) as session:
+                events = [Event(tenant_id=tenant_id, type="guest.created") for _ in range(count)]
+                session.add_all(events)
+            committed = time.time()
         return {message_id(e.id): committed for e in events}
     finally:
         await engine.dispose()
+        if redis is not None:
+            await redis.aclose()
 
 
 async def _paced(url: str, tenant_id: str, count: int, per_second: float) -> dict[str, float]:
     """Commit events one per transaction at a steady rate; {message id: commit time}."""
     engine = create_engine(url)
     sessions = session_factory(engine)
+    redis = connect_redis(REDIS)
     committed: dict[str, float] = {}
     try:
-        for _ in range(count):
-            async with transaction(sessions) as session:
-                event = Event(tenant_id=tenant_id, type="guest.created")
-                session.add(event)
-            committed[message_id(event.id)] = time.time()
-            await asyncio.sleep(1 / per_second)
+        with wake_on_commit(Waker(lambda: publish_wake(redis))):  # as the API process does
+            for _ in range(count):
+                async with transaction(sessions) as session:
+                    event = Event(tenant_id=tenant_id, type="guest.created")
+                    session.add(event)
+                committed[message_id(event.id)] = time.time()
+                await asyncio.sleep(1 / per_second)
     finally:
         await engine.dispose()
+        if redis is not None:
+            await redis.aclose()
     return committed
 
 
@@ -224,9 +236,10 @@ def render(latency: Stats, rounds: list[tuple[int, int, float]], command: str, w
         "How it is measured: one tenant, one endpoint on a receiver in the bench process "
         "(uvicorn, answers 200 at once), PostgreSQL and Redis, `guestid worker` with the default "
         "settings (poll 0.5 s, 16 attempts at once per process). Latency: events committed one "
-        "per transaction at a steady rate with one worker running; from the commit to the "
-        "request's arrival at the receiver, so it includes the dispatcher's poll (half the "
-        "interval on average), signing, the address check and the POST. A sample of the "
+        "per transaction at a steady rate with one worker running, each commit waking the "
+        "dispatchers through Redis as an API process's commit does; from the commit to the "
+        "request's arrival at the receiver: the wake-up, dispatch, signing, the address check "
+        "and the POST. A sample of the "
         "deliveries is verified with `standardwebhooks`. Throughput: the workers started and idle, "
         "then a backlog of events committed in one transaction; wall time from that commit "
         "until the last webhook arrived, so it covers dispatch and delivery, each delivery "
