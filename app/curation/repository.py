@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
+from datetime import date
+from typing import Literal
 
+from sqlalchemy import case
 from sqlmodel import col, delete, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -54,15 +57,45 @@ async def add_rule(session: AsyncSession, tenant_id: str, a: str, b: str, create
     return True
 
 
+ReviewOrder = Literal["priority", "newest", "probability"]
+
+
 async def reviews(
-    session: AsyncSession, tenant_id: str, status: str | None, limit: int
-) -> Sequence[ReviewItem]:
-    """Review items, newest first."""
-    stmt = select(ReviewItem).where(ReviewItem.tenant_id == tenant_id)
+    session: AsyncSession,
+    tenant_id: str,
+    status: str | None,
+    limit: int,
+    order: ReviewOrder,
+    today: date,
+) -> Sequence[tuple[ReviewItem, str, str, str]]:
+    """Review items with their record (source, id, current profile), in the asked order.
+
+    priority: guests arriving from `today` on first, soonest first; then the likeliest
+    matches; then the newest.
+    """
+    stmt = (
+        select(
+            ReviewItem,
+            SourceRecord.source,
+            SourceRecord.source_record_id,
+            SourceRecord.profile_id,
+        )
+        .join(SourceRecord, col(SourceRecord.id) == col(ReviewItem.record_id))
+        .where(ReviewItem.tenant_id == tenant_id, SourceRecord.tenant_id == tenant_id)
+    )
     if status:
         stmt = stmt.where(ReviewItem.status == status)
-    stmt = stmt.order_by(col(ReviewItem.created_at).desc()).limit(limit)
-    return (await session.exec(stmt)).all()
+    newest = col(ReviewItem.created_at).desc()
+    likeliest = col(ReviewItem.probability).desc().nulls_last()
+    if order == "newest":
+        stmt = stmt.order_by(newest)
+    elif order == "probability":
+        stmt = stmt.order_by(likeliest, newest)
+    else:
+        upcoming = case((col(ReviewItem.arrival) >= today, ReviewItem.arrival))
+        stmt = stmt.order_by(upcoming.asc().nulls_last(), likeliest, newest)
+    rows = (await session.exec(stmt.limit(limit))).all()
+    return [(item, source, ident, profile) for item, source, ident, profile in rows]
 
 
 async def review(session: AsyncSession, tenant_id: str, review_id: str) -> ReviewItem | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
@@ -59,13 +60,19 @@ async def unmerge(
 async def _review_out(session: SessionDep, tenant_id: str, item: ReviewItem) -> ReviewOut:
     record = await repo.record_by_id(session, tenant_id, item.record_id)
     assert record is not None
+    return _review_view(item, record.source, record.source_record_id, record.profile_id)
+
+
+def _review_view(item: ReviewItem, source: str, ident: str, profile_id: str) -> ReviewOut:
     return ReviewOut(
         id=item.id,
         status=item.status,
-        record=RecordId(source=record.source, source_record_id=record.source_record_id),
-        profile_id=record.profile_id,
+        record=RecordId(source=source, source_record_id=ident),
+        profile_id=profile_id,
         candidate_profile_ids=item.candidate_profile_ids,
         reason=item.reason,
+        probability=item.probability,
+        arrival=item.arrival,
         evidence=item.evidence,
         created_at=item.created_at,
         resolved_at=item.resolved_at,
@@ -78,11 +85,19 @@ async def list_reviews(
     session: SessionDep,
     client: ProfilesReader,
     status: Annotated[Literal["open", "approved", "rejected"] | None, Query()] = "open",
+    order: Annotated[
+        repo.ReviewOrder,
+        Query(
+            description="priority: guests arriving soonest first, then the likeliest matches; "
+            "newest; or probability."
+        ),
+    ] = "priority",
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> ReviewList:
     """Possible matches waiting for a person to decide."""
-    items = await repo.reviews(session, client.tenant_id, status, limit)
-    return ReviewList(items=[await _review_out(session, client.tenant_id, i) for i in items])
+    today = datetime.now(UTC).date()
+    rows = await repo.reviews(session, client.tenant_id, status, limit, order, today)
+    return ReviewList(items=[_review_view(*row) for row in rows])
 
 
 @router.post("/reviews/{review_id}/approve", response_model=ReviewOut)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -47,6 +47,10 @@ class ReviewOut(BaseModel):
     profile_id: str
     candidate_profile_ids: list[str]
     reason: str
+    probability: float | None = Field(
+        description="Match probability toward the likeliest candidate guest."
+    )
+    arrival: date | None = Field(description="Arrival of the record's stay, if it has one.")
     evidence: list[dict[str, Any]]
     created_at: datetime
     resolved_at: datetime | None

@@ -65,7 +65,10 @@ class ReviewItem(SQLModel, table=True):
     """A possible match the matcher would not decide alone."""
 
     __tablename__ = "review_items"
-    __table_args__ = (sa.Index("ix_review_items_tenant_status", "tenant_id", "status"),)
+    __table_args__ = (
+        sa.Index("ix_review_items_tenant_status", "tenant_id", "status"),
+        sa.Index("ix_review_items_tenant_status_arrival", "tenant_id", "status", "arrival"),
+    )
 
     id: str = id_field()
     tenant_id: str = tenant_field()
@@ -74,6 +77,9 @@ class ReviewItem(SQLModel, table=True):
     candidate_profile_ids: list[str] = Field(default_factory=list, sa_type=sa.JSON)
     evidence: list[dict[str, Any]] = Field(default_factory=list, sa_type=sa.JSON)
     reason: str = Field(default="", max_length=200)
+    # What ranks the queue: the guest's arrival (soonest first), then how likely the match is.
+    probability: float | None = None
+    arrival: date | None = None
     status: str = Field(default="open", max_length=20)
     created_at: datetime = created_field()
     resolved_at: datetime | None = timestamp_field()

@@ -175,6 +175,8 @@ def _resolve(
                 "candidate_profile_ids": list(decision.review_with),
                 "evidence": _evidence(decision),
                 "reason": decision.reason[:200],
+                "probability": _review_probability(decision),
+                "arrival": record.stay.arrival if record.stay else None,
                 "status": "open",
                 "created_at": now,
                 "resolved_at": None,
@@ -193,6 +195,13 @@ def _evidence(decision: Decision) -> list[dict[str, Any]]:
     ranked = sorted(decision.evidence, key=lambda e: (e.rule is not None, e.weight), reverse=True)
     strongest = ranked[:EVIDENCE_PAIRS]
     return [e.as_json() for e in strongest]
+
+
+def _review_probability(decision: Decision) -> float | None:
+    """How likely the record is one of the guests it is reviewed against."""
+    wanted = set(decision.review_with)
+    chances = [e.probability for e in decision.evidence if e.profile_id in wanted]
+    return max(chances, default=None)
 
 
 def _placement(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
@@ -256,3 +257,35 @@ async def test_matching_thresholds(http: httpx.AsyncClient, make_tenant: MakeTen
     assert (await http.get("/v1/settings/matching", headers=reader.auth)).json()[
         "merge_probability"
     ] == current["merge_probability"]
+
+
+async def test_review_queue_puts_the_soonest_arrivals_first(
+    http: httpx.AsyncClient, tenant: TenantClient
+) -> None:
+    today = datetime.now(UTC).date()
+    arrivals = [None, today + timedelta(days=2), today + timedelta(days=1), today - timedelta(30)]
+    families = ["Weber", "Novak", "Rossi", "Tanaka"]
+    for n, arrival in enumerate(arrivals):
+        house = {"email": f"household{n}@example.com", "last_name": families[n]}
+        await _post(http, tenant, {**_holder(), "source_record_id": f"H-{n}", **house})
+        partner = _partner(source_record_id=f"P-{n}", **house)
+        if arrival is not None:
+            stay = {"arrival": arrival.isoformat(), "departure": arrival.isoformat()}
+            partner["stay"] = {"reservation_id": f"S-{n}", **stay}
+        assert (await _post(http, tenant, partner))["outcome"] == "review"
+
+    queue = (await http.get("/v1/reviews", headers=tenant.auth)).json()["items"]
+    assert [i["record"]["source_record_id"] for i in queue][:2] == ["P-2", "P-1"]
+    assert {i["record"]["source_record_id"] for i in queue[2:]} == {"P-0", "P-3"}
+    assert queue[0]["arrival"] == arrivals[2].isoformat()  # type: ignore[union-attr]
+    assert all(0.0 < i["probability"] < 1.0 for i in queue)
+
+    newest = await http.get("/v1/reviews", params={"order": "newest"}, headers=tenant.auth)
+    assert [i["record"]["source_record_id"] for i in newest.json()["items"]] == [
+        "P-3",
+        "P-2",
+        "P-1",
+        "P-0",
+    ]
+    bad = await http.get("/v1/reviews", params={"order": "random"}, headers=tenant.auth)
+    assert bad.status_code == 422
