@@ -144,8 +144,9 @@ def run_import(args: argparse.Namespace, work: Path) -> list[str]:
         f"| busy: drained {mem.jobs:,} queued jobs in {mem.busy_seconds:.1f} s | "
         f"{mem.busy_mb:.0f} | ≤ 300 |",
         "",
-        "No job kind has a handler yet, so the busy figure is the queue machinery (claim, "
-        "session, fail-and-reschedule) under load, not a real job's payload work.",
+        "The queued jobs are of a kind no handler knows, so the busy figure is the queue "
+        "machinery (claim, session, fail-and-reschedule) under load, not a real job's payload "
+        "work; the webhook runner idles beside it in the same process.",
     ]
     return lines
 

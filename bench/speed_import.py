@@ -90,7 +90,7 @@ class WorkerMemory:
 def worker_memory(db: str, work: Path, jobs: int = 5000) -> WorkerMemory:
     """Start a worker (PostgreSQL + Redis); idle 10 s; enqueue `jobs` and wait until drained.
 
-    No job kind has a handler yet, so each job takes the claim → run → fail-and-reschedule
+    The jobs are of a kind no handler knows, so each takes the claim → run → fail-and-reschedule
     path: the queue and session machinery a real job uses, without its payload work.
     """
     env = env_for(pg_url(db), work, redis=True)

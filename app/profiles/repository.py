@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
-from sqlalchemy import literal, or_, text, union_all, update
+from sqlalchemy import TextClause, or_, text, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -66,23 +67,31 @@ async def _capped_hits_postgres(
 _SQLITE_TERMS = 300  # below SQLite's limit of 500 terms in one compound SELECT
 
 
+@lru_cache(maxsize=8)
+def _capped_hits_sqlite_statement(terms: int) -> TextClause:
+    """One LIMITed lookup per key, as one compound SELECT (SQLite has no LATERAL join).
+
+    Built once per number of keys: compiling hundreds of subqueries per batch costs more than
+    running them. Only parameter names are formatted in; every value is bound.
+    """
+    lookups = [
+        f"SELECT * FROM (SELECT DISTINCT :k{i} AS key, profile_id FROM record_keys"  # noqa: S608
+        f" WHERE tenant_id = :tenant AND key = :k{i} ORDER BY profile_id LIMIT :limit)"
+        for i in range(terms)
+    ]
+    return text(" UNION ALL ".join(lookups))
+
+
 async def _capped_hits_sqlite(
     session: AsyncSession, tenant_id: str, keys: list[str], limit: int
 ) -> list[tuple[str, str]]:
+    connection = await session.connection()
     found: list[tuple[str, str]] = []
     for start in range(0, len(keys), _SQLITE_TERMS):
-        terms = []
-        for key in keys[start : start + _SQLITE_TERMS]:
-            holders = (
-                select(RecordKey.profile_id)
-                .where(RecordKey.tenant_id == tenant_id, RecordKey.key == key)
-                .distinct()
-                .order_by(col(RecordKey.profile_id))
-                .limit(limit)
-                .subquery()
-            )
-            terms.append(select(literal(key).label("key"), holders.c.profile_id))
-        result = await session.exec(union_all(*terms))  # type: ignore[call-overload]
+        chunk = keys[start : start + _SQLITE_TERMS]
+        params: dict[str, str | int] = {f"k{i}": key for i, key in enumerate(chunk)}
+        params.update(tenant=tenant_id, limit=limit)
+        result = await connection.execute(_capped_hits_sqlite_statement(len(chunk)), params)
         found.extend((key, profile_id) for key, profile_id in result.all())
     return found
 
