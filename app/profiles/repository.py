@@ -20,6 +20,7 @@ class KeyHits:
 
     profile_ids: frozenset[str]
     profiles_per_key: dict[str, int]
+    profiles_by_key: dict[str, list[str]]
 
 
 async def key_hits(
@@ -32,7 +33,7 @@ async def key_hits(
     more than `max_key_profiles` (at most `cap`) profiles is "shared" whatever its true count.
     """
     if not keys:
-        return KeyHits(frozenset(), {})
+        return KeyHits(frozenset(), {}, {})
     if is_postgres(session):
         rows = await _capped_hits_postgres(session, tenant_id, sorted(keys), cap + 1)
     else:
@@ -40,9 +41,11 @@ async def key_hits(
     per_key: dict[str, list[str]] = {}
     for key, profile_id in rows:
         per_key.setdefault(key, []).append(profile_id)
+    kept = {key: sorted(profiles)[:cap] for key, profiles in per_key.items()}
     return KeyHits(
-        frozenset(p for profiles in per_key.values() for p in sorted(profiles)[:cap]),
+        frozenset(p for profiles in kept.values() for p in profiles),
         {key: len(profiles) for key, profiles in per_key.items()},
+        kept,
     )
 
 

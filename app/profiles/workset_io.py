@@ -27,7 +27,7 @@ from app.profiles import repository as repo
 from app.profiles.codec import from_json
 from app.profiles.golden import profile_columns
 from app.profiles.workset import CANDIDATE_PROFILES_PER_KEY, Row, StayRow, WorkingSet
-from app.resolution import blocking_keys
+from app.resolution import blocking_keys, is_strong_key
 
 if TYPE_CHECKING:
     from app.profiles.linking import Incoming
@@ -47,6 +47,30 @@ async def _lock_keys(session: AsyncSession, tenant_id: str, keys: set[str]) -> N
         ),
         {"tenant": tenant_id, "keys": sorted(keys)},
     )
+
+
+# Stored profiles loaded per incoming record: those sharing the most (and the strongest) keys.
+# A common name alone can name fifty profiles; the guest is among those that share more.
+NEIGHBOURS_PER_RECORD = 30
+_IDENTIFIER_KEY_WEIGHT = 8.0
+_SHARED_IDENTIFIER_HOLDERS = 8  # the default `max_key_profiles`
+
+
+def _neighbourhood(batch: Sequence[Incoming], hits: repo.KeyHits) -> set[str]:
+    """The profiles worth loading for the batch: per record, the best by shared keys."""
+    chosen: set[str] = set()
+    for item in batch:
+        shared: dict[str, float] = defaultdict(float)
+        for key in item.blocking:
+            holders = hits.profiles_by_key.get(key, ())
+            # An identifier many profiles hold (an agency phone) says no more than a name does.
+            identifies = is_strong_key(key) and len(holders) <= _SHARED_IDENTIFIER_HOLDERS
+            weight = _IDENTIFIER_KEY_WEIGHT if identifies else 1.0
+            for profile_id in holders:
+                shared[profile_id] += weight
+        best = sorted(shared, key=lambda p: (-shared[p], p))[:NEIGHBOURS_PER_RECORD]
+        chosen.update(best)
+    return chosen
 
 
 def _row_of(record: Any, batch_keys: set[str]) -> Row:
@@ -85,7 +109,7 @@ async def load_working_set(
     known = await batch_repo.profiles_of_source_ids(session, tenant_id, idents)
     hits = await repo.key_hits(session, tenant_id, keys, CANDIDATE_PROFILES_PER_KEY)
     ws.db_counts = dict(hits.profiles_per_key)
-    profile_ids = set(hits.profile_ids) | known
+    profile_ids = _neighbourhood(batch, hits) | known
     for record in await batch_repo.record_rows_of_profiles(session, tenant_id, profile_ids):
         ws.add_row(_row_of(record, keys))
     ws.profile_created.update(await batch_repo.profile_ages(session, tenant_id, profile_ids))
