@@ -7,12 +7,13 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 
+from app.api.deps import reject_nul
 from app.auth.router import router as auth_router
 from app.core.config import Settings, get_settings
 from app.core.db import create_engine, session_factory
-from app.core.errors import install_error_handlers
+from app.core.errors import document_problems, install_error_handlers
 from app.core.logging import configure_logging
 from app.core.middleware import RequestContext
 from app.core.migrate import upgrade_sqlite_on_start
@@ -100,17 +101,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         curation_router,
         matching_router,
         connections_router,
-        webhooks_router,
         hints_router,
         webhooks_out_router,
     ):
-        app.include_router(router)
+        app.include_router(router, dependencies=[Depends(reject_nul)])
+    # Vendor webhooks: the body is the vendor's bytes, stored as received and verified as such.
+    app.include_router(webhooks_router)
     _add_record_schema(app)
     return app
 
 
 def _add_record_schema(app: FastAPI) -> None:
-    """Publish GuestRecord in the OpenAPI document (the ingest body is parsed by hand)."""
+    """Publish GuestRecord (the ingest body is parsed by hand) and the problem+json errors."""
     original = app.openapi
 
     def openapi() -> dict[str, Any]:
@@ -122,6 +124,7 @@ def _add_record_schema(app: FastAPI) -> None:
         components = schema.setdefault("components", {}).setdefault("schemas", {})
         components.update(defs)
         components["GuestRecord"] = record_schema
+        document_problems(schema)
         return schema
 
     app.openapi = openapi  # type: ignore[method-assign]

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator, Callable, Coroutine
 from typing import Annotated, Any
 
-from fastapi import Depends, Request
+from fastapi import Depends, Header, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.exc import IntegrityError
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.core.config import Settings
 from app.core.errors import Problem
+from app.core.idempotency import MAX_KEY_LENGTH
 from app.core.security import AccessClaims, read_access_token
 
 _bearer = HTTPBearer(auto_error=False, description="OAuth2 client-credentials access token")
@@ -39,6 +42,29 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
             raise
 
 
+# A `\u0000` escape in JSON text: preceded by an even number of backslashes (escaped ones).
+_JSON_NUL = re.compile(rb"(?<!\\)(?:\\\\)*\\u0000")
+
+
+async def reject_nul(request: Request) -> None:
+    """Refuse U+0000 anywhere in the path, query or JSON body, before any query runs."""
+    # PostgreSQL text cannot hold it (a 500 there); the SQLite mode must answer the same.
+    found: list[tuple[str, ...]] = [
+        ("path", name) for name, value in request.path_params.items() if "\x00" in str(value)
+    ]
+    found += [
+        ("query", name)
+        for name, value in request.query_params.multi_items()
+        if "\x00" in name or "\x00" in value
+    ]
+    if "json" in request.headers.get("content-type", "") and _JSON_NUL.search(await request.body()):
+        found.append(("body",))
+    if found:
+        raise RequestValidationError(
+            [{"loc": loc, "msg": "must not contain U+0000 (NUL)", "type": "nul"} for loc in found]
+        )
+
+
 def get_settings_dep(request: Request) -> Settings:
     """The app's settings."""
     settings: Settings = request.app.state.settings
@@ -49,6 +75,17 @@ def get_settings_dep(request: Request) -> Settings:
 # sees a success for work that then fails to commit.
 SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]
 SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
+
+# The limits are published, not enforced here: `idempotency.scope_for` checks the key (after
+# stripping quotes) and answers 400 idempotency-key-invalid, as the IETF draft asks.
+IdempotencyKeyHeader = Annotated[
+    str | None,
+    Header(
+        alias="Idempotency-Key",
+        description="Repeats of a request with the same key return the first answer",
+        json_schema_extra={"minLength": 1, "maxLength": MAX_KEY_LENGTH, "pattern": r'[^\s"]'},
+    ),
+]
 
 
 async def current_client(

@@ -62,7 +62,8 @@ async def token(
     credentials = _basic_credentials(authorization) or (
         (client_id, client_secret) if client_id and client_secret else None
     )
-    if credentials is None:
+    # A client id is printable text; one with a NUL cannot even be looked up in PostgreSQL.
+    if credentials is None or not credentials[0].isprintable():
         return _oauth_error(401, "invalid_client", "client authentication failed")
     client = await find_client(session, credentials[0])
     stored_hash = client.secret_hash if client else None

@@ -8,6 +8,7 @@ import structlog
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 PROBLEM_BASE = "https://guestid.dev/problems/"
@@ -50,6 +51,36 @@ class Problem(Exception):
         if self.errors is not None:
             doc["errors"] = self.errors
         return doc
+
+
+class ProblemDetails(BaseModel):
+    """The body of every error response (RFC 9457), as published in the OpenAPI document."""
+
+    type: str
+    title: str
+    status: int
+    detail: str | None = None
+    instance: str | None = None
+    errors: list[dict[str, Any]] | None = None
+
+
+def document_problems(openapi: dict[str, Any]) -> None:
+    """Declare every operation's 4xx answers as problem+json, as the handlers below send them."""
+    # FastAPI's default 422 (`HTTPValidationError`, application/json) describes a body this
+    # service never sends, and responses declared by status alone carry no content at all.
+    content = {PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/ProblemDetails"}}}
+    for path_item in openapi.get("paths", {}).values():
+        for operation in path_item.values():
+            responses = operation.setdefault("responses", {})
+            for status, response in responses.items():
+                if status.startswith("4"):
+                    response["content"] = content
+            responses.setdefault("4XX", {"description": "Problem details (RFC 9457)"})
+            responses["4XX"]["content"] = content
+    schemas = openapi.setdefault("components", {}).setdefault("schemas", {})
+    schemas.pop("HTTPValidationError", None)
+    schemas.pop("ValidationError", None)
+    schemas["ProblemDetails"] = ProblemDetails.model_json_schema()
 
 
 def not_found(what: str) -> Problem:

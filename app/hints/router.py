@@ -4,10 +4,17 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Header, Path, Query, Request, Response
+from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from fastapi.responses import JSONResponse
 
-from app.api.deps import Admin, ProfilesReader, RecordsWriter, SessionDep, SettingsDep
+from app.api.deps import (
+    Admin,
+    IdempotencyKeyHeader,
+    ProfilesReader,
+    RecordsWriter,
+    SessionDep,
+    SettingsDep,
+)
 from app.core.errors import Problem
 from app.core.idempotency import remember, replay, scope_for
 from app.core.security import AccessClaims
@@ -59,7 +66,7 @@ async def post_hint(
     session: SessionDep,
     settings: SettingsDep,
     client: HintWriter,
-    idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key")] = None,
+    idempotency_key: IdempotencyKeyHeader = None,
 ) -> JSONResponse:
     """Resolve the record (with its stay) first, then compute, store and return the hint."""
     if "json" not in request.headers.get("content-type", ""):
@@ -72,9 +79,7 @@ async def post_hint(
         return JSONResponse(
             stored[1], status_code=stored[0], headers={"Idempotent-Replayed": "true"}
         )
-    parsed = parse_body(body, 1)
-    if parsed.is_batch:
-        raise Problem(422, "one-record", "One record expected", "send one record, not an array")
+    parsed = parse_body(body, None)
     if parsed.errors:
         raise Problem(
             422,

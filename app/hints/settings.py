@@ -27,7 +27,8 @@ DEFAULT_OTA_CHANNELS = (
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    # strict: `false` or `"5"` is not a number of days, nor `1` a yes.
+    model_config = ConfigDict(extra="forbid", strict=True, str_strip_whitespace=True)
 
 
 class RecencyDays(_Strict):

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Header, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
-from app.api.deps import RecordsWriter, SessionDep, SettingsDep
+from app.api.deps import IdempotencyKeyHeader, RecordsWriter, SessionDep, SettingsDep
 from app.core.errors import Problem
 from app.core.idempotency import remember, replay, scope_for
 from app.ingest.service import ingest_records, result_json, summary
@@ -50,7 +50,7 @@ async def post_records(
     session: SessionDep,
     settings: SettingsDep,
     client: RecordsWriter,
-    idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key")] = None,
+    idempotency_key: IdempotencyKeyHeader = None,
 ) -> JSONResponse:
     """Store and resolve records; a bad item rejects the whole batch with per-item errors."""
     if "json" not in request.headers.get("content-type", ""):

@@ -68,17 +68,19 @@ def validate_record(
     return (None, errors) if errors else (record, [])
 
 
-def parse_body(body: bytes, max_batch: int) -> ParsedBatch:
-    """A single record object, or a JSON array of up to `max_batch` records."""
+def parse_body(body: bytes, max_batch: int | None) -> ParsedBatch:
+    """A single record object, or a JSON array of up to `max_batch` (None: no arrays)."""
     try:
         doc = json.loads(body)
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise Problem(400, "malformed-json", "Malformed JSON", str(exc)) from exc
+    if isinstance(doc, list) and max_batch is None:
+        raise Problem(422, "one-record", "One record expected", "send one record, not an array")
     parsed = ParsedBatch(is_batch=isinstance(doc, list))
     items = doc if isinstance(doc, list) else [doc]
     if parsed.is_batch and not items:
         raise Problem(422, "empty-batch", "Empty batch", "send at least one record")
-    if len(items) > max_batch:
+    if max_batch is not None and len(items) > max_batch:
         raise Problem(
             413,
             "batch-too-large",

@@ -8,7 +8,7 @@ import httpx
 import pytest
 
 from tests.api.samples import anna
-from tests.conftest import TenantClient
+from tests.conftest import MakeTenant, TenantClient
 
 
 async def _assert_nothing_stored(http: httpx.AsyncClient, tenant: TenantClient) -> None:
@@ -125,3 +125,50 @@ async def test_unknown_route_and_method_are_problems(http: httpx.AsyncClient) ->
     wrong = await http.delete("/v1/records")
     assert wrong.status_code == 405
     assert wrong.json()["type"].endswith("/method-not-allowed")
+
+
+@pytest.mark.parametrize(
+    ("method", "url", "body", "pointer"),
+    [
+        ("GET", "/v1/profiles/a%00b", None, "/path/profile_id"),
+        ("GET", "/v1/records/pms/R%00", None, "/path/source_record_id"),
+        ("GET", "/v1/profiles?email=a%00%40example.com", None, "/query/email"),
+        ("GET", "/v1/upgrade-rules?property_id=H%00", None, "/query/property_id"),
+        ("POST", "/v1/records", anna(first_name="An\x00na"), "/"),
+        ("POST", "/v1/upgrade-rules", {"name": "r\x00", "offer": {"room_type": "S"}}, "/"),
+    ],
+)
+async def test_nul_characters_are_refused_on_every_backend(
+    http: httpx.AsyncClient,
+    make_tenant: MakeTenant,
+    method: str,
+    url: str,
+    body: Any,
+    pointer: str,
+) -> None:
+    # PostgreSQL text cannot hold U+0000: these were 500s there (and stored on SQLite).
+    admin = await make_tenant(scopes=("admin",))
+    response = await http.request(method, url, json=body, headers=admin.auth)
+    assert response.status_code == 422, response.text
+    assert response.headers["content-type"] == "application/problem+json"
+    problem = response.json()
+    assert problem["type"].endswith("/validation")
+    assert [e["pointer"] for e in problem["errors"]] == [pointer]
+    await _assert_nothing_stored(http, admin)
+
+
+async def test_a_client_id_with_a_nul_is_an_unknown_client(http: httpx.AsyncClient) -> None:
+    form = {"grant_type": "client_credentials", "client_id": "gid_\x00", "client_secret": "s"}
+    for kwargs in ({"data": form}, {"data": form, "auth": ("gid_\x00", "s")}):
+        response = await http.post("/oauth/token", **kwargs)
+        assert response.status_code == 401, response.text
+        assert response.json()["error"] == "invalid_client"
+
+
+async def test_a_hint_for_an_array_is_one_record_expected(
+    http: httpx.AsyncClient, tenant: TenantClient
+) -> None:
+    for body in ([], [anna(), anna(source_record_id="R-2")]):
+        response = await http.post("/v1/hints", json=body, headers=tenant.auth)
+        assert response.status_code == 422, response.text
+        assert response.json()["type"].endswith("/one-record")

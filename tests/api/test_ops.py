@@ -32,3 +32,17 @@ async def test_openapi_publishes_the_record_schema(http: httpx.AsyncClient) -> N
     assert "GuestRecord" in schema["components"]["schemas"]
     body = schema["paths"]["/v1/records"]["post"]["requestBody"]["content"]["application/json"]
     assert body["schema"]["oneOf"][1]["maxItems"] == 1000
+
+
+async def test_openapi_documents_errors_as_problem_json(http: httpx.AsyncClient) -> None:
+    schema = (await http.get("/openapi.json")).json()
+    assert "HTTPValidationError" not in schema["components"]["schemas"]
+    problem = {"$ref": "#/components/schemas/ProblemDetails"}
+    for path_item in schema["paths"].values():
+        for operation in path_item.values():
+            errors = {s: r for s, r in operation["responses"].items() if s[0] in "45"}
+            assert "4XX" in errors
+            for response in errors.values():
+                assert response["content"] == {"application/problem+json": {"schema": problem}}
+    header = schema["paths"]["/v1/records"]["post"]["parameters"][0]
+    assert header["name"] == "Idempotency-Key" and header["schema"]["maxLength"] == 255
