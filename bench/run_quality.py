@@ -18,11 +18,11 @@ from pathlib import Path
 import febrl
 import hotel_generator
 import splink_baseline
+from docsection import replace_section
 from score import Score, score_files
 
 ROOT = Path(__file__).resolve().parent.parent
 GUESTID = ROOT / ".venv" / "bin" / "guestid"
-DOC = ROOT / "docs" / "benchmarks.md"
 START, END = "<!-- bench/run_quality.py:start -->", "<!-- bench/run_quality.py:end -->"
 
 
@@ -169,18 +169,6 @@ def render(rows: list[Row], command: str, total: float) -> str:
     return "\n".join(lines)
 
 
-def write_doc(section: str) -> None:
-    """Replace this bench's section of docs/benchmarks.md, leaving others untouched."""
-    DOC.parent.mkdir(parents=True, exist_ok=True)
-    text = DOC.read_text(encoding="utf-8") if DOC.exists() else "# Benchmarks\n"
-    if START in text and END in text:
-        head, rest = text.split(START, 1)
-        text = head + section + rest.split(END, 1)[1]
-    else:
-        text = text.rstrip("\n") + "\n\n" + section + "\n"
-    DOC.write_text(text, encoding="utf-8")
-
-
 def main(argv: list[str] | None = None) -> None:
     """CLI: python bench/run_quality.py [--guests 10000] [--seed 7] [--only febrl3,hotel]."""
     parser = argparse.ArgumentParser(description=__doc__)
@@ -219,7 +207,7 @@ def main(argv: list[str] | None = None) -> None:
     section = render(rows, command, time.perf_counter() - started)
     print(section)
     if not args.no_doc:
-        write_doc(section)
+        replace_section(START, END, section)
 
 
 if __name__ == "__main__":

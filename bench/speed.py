@@ -16,8 +16,8 @@ import hotel_generator
 import speed_import
 import speed_load
 import speed_online
+from docsection import replace_section
 from speed_env import (
-    ROOT,
     SECRET,
     Stats,
     drop_db,
@@ -29,7 +29,6 @@ from speed_env import (
     stats,
 )
 
-DOC = ROOT / "docs" / "benchmarks.md"
 START, END = "<!-- speed:start -->", "<!-- speed:end -->"
 ONLINE_DB, IMPORT_DB = "guestid_speed", "guestid_speed_import"
 
@@ -170,17 +169,6 @@ def render(parts: list[list[str]], command: str, total: float) -> str:
     return "\n".join([*lines, END])
 
 
-def write_doc(section: str) -> None:
-    """Replace this bench's section of docs/benchmarks.md, leaving others untouched."""
-    text = DOC.read_text(encoding="utf-8") if DOC.exists() else "# Benchmarks\n"
-    if START in text and END in text:
-        head, rest = text.split(START, 1)
-        text = head + section + rest.split(END, 1)[1]
-    else:
-        text = text.rstrip("\n") + "\n\n" + section + "\n"
-    DOC.write_text(text, encoding="utf-8")
-
-
 def parse(argv: list[str] | None) -> argparse.Namespace:
     """Command-line options."""
     p = argparse.ArgumentParser(description=__doc__)
@@ -214,7 +202,7 @@ def main(argv: list[str] | None = None) -> None:
     section = render(parts, command, time.perf_counter() - started)
     print(section)
     if not args.no_doc:
-        write_doc(section)
+        replace_section(START, END, section)
 
 
 if __name__ == "__main__":

@@ -21,6 +21,7 @@ from typing import Any
 import hotel_generator
 import httpx
 import speed_load
+from docsection import replace_section
 from hints_load import Request, arrivals, free_port, load, serve
 from redis import Redis
 from speed_env import (
@@ -38,7 +39,6 @@ from speed_env import (
     stats,
 )
 
-DOC = ROOT / "docs" / "benchmarks.md"
 START, END = "<!-- hints:start -->", "<!-- hints:end -->"
 DB = "guestid_hints_bench"
 BASELINE_KEY = "bench:baseline:hint"  # read by bench/hints_baseline.py
@@ -223,17 +223,6 @@ def render(lines: list[str], command: str, total: float) -> str:
     )
 
 
-def write_doc(section: str) -> None:
-    """Replace this bench's section of docs/benchmarks.md, leaving others untouched."""
-    text = DOC.read_text(encoding="utf-8") if DOC.exists() else "# Benchmarks\n"
-    if START in text and END in text:
-        head, rest = text.split(START, 1)
-        text = head + section + rest.split(END, 1)[1]
-    else:
-        text = text.rstrip("\n") + "\n\n" + section + "\n"
-    DOC.write_text(text, encoding="utf-8")
-
-
 def main(argv: list[str] | None = None) -> None:
     """CLI: python bench/speed_hints.py [--guests N] [--post M] [--get K]."""
     p = argparse.ArgumentParser(description=__doc__)
@@ -256,7 +245,7 @@ def main(argv: list[str] | None = None) -> None:
     section = render(lines, command, time.perf_counter() - started)
     print(section)
     if not args.no_doc:
-        write_doc(section)
+        replace_section(START, END, section)
 
 
 if __name__ == "__main__":

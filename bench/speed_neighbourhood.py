@@ -19,8 +19,8 @@ from typing import Any
 
 import hotel_generator
 import speed_load
+from docsection import replace_section
 from speed_env import (
-    ROOT,
     SECRET,
     Stats,
     drop_db,
@@ -33,7 +33,6 @@ from speed_env import (
 )
 
 DB = "guestid_bench_neighbourhood"
-DOC = ROOT / "docs" / "benchmarks.md"
 START, END = "<!-- neighbourhood:start -->", "<!-- neighbourhood:end -->"
 
 
@@ -102,7 +101,7 @@ def main() -> None:
     command = "python bench/speed_neighbourhood.py " + " ".join(sys.argv[1:])
     section = render(result, args, command)
     print(section)
-    write_doc(section)
+    replace_section(START, END, section)
 
 
 def render(result: dict[str, Any], args: argparse.Namespace, command: str) -> str:
@@ -134,17 +133,6 @@ def render(result: dict[str, Any], args: argparse.Namespace, command: str) -> st
         END,
     ]
     return "\n".join(lines)
-
-
-def write_doc(section: str) -> None:
-    """Replace this bench's section of docs/benchmarks.md, leaving others untouched."""
-    text = DOC.read_text(encoding="utf-8")
-    if START in text and END in text:
-        head, rest = text.split(START, 1)
-        text = head + section + rest.split(END, 1)[1]
-    else:
-        text = text.rstrip("\n") + "\n\n" + section + "\n"
-    DOC.write_text(text, encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -19,10 +19,10 @@ from pathlib import Path
 from typing import Any
 
 import uvicorn
+from docsection import replace_section
 from speed_env import (
     GUESTID,
     REDIS,
-    ROOT,
     Stats,
     drop_db,
     env_for,
@@ -44,7 +44,6 @@ from app.webhooks.endpoints import create_endpoint
 from app.webhooks.runner import publish_wake
 from app.webhooks.schemas import EndpointCreate
 
-DOC = ROOT / "docs" / "benchmarks.md"
 START, END = "<!-- webhooks:start -->", "<!-- webhooks:end -->"
 DB = "guestid_speed_webhooks"
 
@@ -250,17 +249,6 @@ def render(latency: Stats, rounds: list[tuple[int, int, float]], command: str, w
     return "\n".join(lines)
 
 
-def write_doc(section: str) -> None:
-    """Replace this bench's section of docs/benchmarks.md, leaving others untouched."""
-    text = DOC.read_text(encoding="utf-8") if DOC.exists() else "# Benchmarks\n"
-    if START in text and END in text:
-        head, rest = text.split(START, 1)
-        text = head + section + rest.split(END, 1)[1]
-    else:
-        text = text.rstrip("\n") + "\n\n" + section + "\n"
-    DOC.write_text(text, encoding="utf-8")
-
-
 def parse(argv: list[str] | None) -> argparse.Namespace:
     """Command-line options."""
     p = argparse.ArgumentParser(description=__doc__)
@@ -285,7 +273,7 @@ def main(argv: list[str] | None = None) -> None:
     section = render(latency, rounds, command, time.perf_counter() - started)
     print(section)
     if not args.no_doc:
-        write_doc(section)
+        replace_section(START, END, section)
 
 
 if __name__ == "__main__":
