@@ -7,6 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from fastapi.responses import JSONResponse
 
+from app.api.bodies import json_body, replayed
 from app.api.deps import (
     Admin,
     IdempotencyKeyHeader,
@@ -16,7 +17,7 @@ from app.api.deps import (
     SettingsDep,
 )
 from app.core.errors import Problem
-from app.core.idempotency import remember, replay, scope_for
+from app.core.idempotency import remember, scope_for
 from app.core.security import AccessClaims
 from app.hints import admin, service
 from app.hints.schemas import (
@@ -69,16 +70,10 @@ async def post_hint(
     idempotency_key: IdempotencyKeyHeader = None,
 ) -> JSONResponse:
     """Resolve the record (with its stay) first, then compute, store and return the hint."""
-    if "json" not in request.headers.get("content-type", ""):
-        raise Problem(
-            415, "unsupported-media-type", "Unsupported media type", "send application/json"
-        )
-    body = await request.body()
+    body = await json_body(request)
     scope = scope_for(idempotency_key, client.tenant_id, client.client_id, "POST /v1/hints", body)
-    if scope is not None and (stored := await replay(session, scope)) is not None:
-        return JSONResponse(
-            stored[1], status_code=stored[0], headers={"Idempotent-Replayed": "true"}
-        )
+    if (earlier := await replayed(session, scope)) is not None:
+        return earlier
     parsed = parse_body(body, None)
     if parsed.errors:
         raise Problem(

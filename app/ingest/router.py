@@ -7,9 +7,10 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
+from app.api.bodies import json_body, replayed
 from app.api.deps import IdempotencyKeyHeader, RecordsWriter, SessionDep, SettingsDep
 from app.core.errors import Problem
-from app.core.idempotency import remember, replay, scope_for
+from app.core.idempotency import remember, scope_for
 from app.ingest.service import ingest_records, result_json, summary
 from app.ingest.validation import parse_body
 from app.matching.service import matching_for
@@ -53,16 +54,10 @@ async def post_records(
     idempotency_key: IdempotencyKeyHeader = None,
 ) -> JSONResponse:
     """Store and resolve records; a bad item rejects the whole batch with per-item errors."""
-    if "json" not in request.headers.get("content-type", ""):
-        raise Problem(
-            415, "unsupported-media-type", "Unsupported media type", "send application/json"
-        )
-    body = await request.body()
+    body = await json_body(request)
     scope = scope_for(idempotency_key, client.tenant_id, client.client_id, "POST /v1/records", body)
-    if scope is not None and (stored := await replay(session, scope)) is not None:
-        return JSONResponse(
-            stored[1], status_code=stored[0], headers={"Idempotent-Replayed": "true"}
-        )
+    if (earlier := await replayed(session, scope)) is not None:
+        return earlier
 
     parsed = parse_body(body, settings.max_batch_size)
     if parsed.errors:
