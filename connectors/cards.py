@@ -113,9 +113,19 @@ def may_hold_card_number(text: str) -> bool:
     return _CARD_SIZED_RUN.search(text) is not None
 
 
+# A UUID's middle groups can read as a grouped card number (Mews ids are UUIDs); no card
+# number is ever written as one, so UUIDs are left whole.
+_UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
+
+
 def strip_card_numbers(text: str) -> str:
     """Replace every Luhn-valid 13-19 digit card number (any grouping) with a marker."""
-    return _RUN.sub(lambda m: _scrub_run(m.group(0)), text)
+    parts = _UUID.split(text)
+    if len(parts) == 1:
+        return _RUN.sub(lambda m: _scrub_run(m.group(0)), text)
+    uuids = _UUID.findall(text)
+    out = [_RUN.sub(lambda m: _scrub_run(m.group(0)), part) for part in parts]
+    return "".join(x for pair in zip(out, [*uuids, ""], strict=True) for x in pair)
 
 
 def scrub(value: Any) -> Any:

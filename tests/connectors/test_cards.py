@@ -50,6 +50,12 @@ FREE_TEXT = {
         ("4111111111111112", "4111111111111112"),  # fails Luhn: not a card
         ("12345678901234567890123", "12345678901234567890123"),  # too long
         ("00000000000000", "00000000000000"),  # Luhn-valid but no card prefix
+        # A Mews UUID whose middle groups read as a Luhn-valid 4-4-4-4 number: an id, kept.
+        ("ba506436-6393-4564-9420-6408f7c50a88", "ba506436-6393-4564-9420-6408f7c50a88"),
+        (
+            "4111 1111 1111 1111 on BA506436-6393-4564-9420-6408F7C50A88, 4111111111111111",
+            f"{REDACTED} on BA506436-6393-4564-9420-6408F7C50A88, {REDACTED}",
+        ),
     ],
 )
 def test_strip_card_numbers(text: str, expected: str) -> None:
