@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from rapidfuzz.distance import OSA, JaroWinkler
 
+from app.resolution.names import name_key
 from app.resolution.nicknames import nickname_groups
 from app.resolution.types import NormalisedRecord
 
@@ -20,7 +21,7 @@ def given_level(a: str | None, b: str | None, ga: frozenset[str], gb: frozenset[
         return "null"
     if len(a) == 1 or len(b) == 1:
         # An initial agreeing with an initial is still only an initial.
-        return "initial" if a[0] == b[0] else "else"
+        return "initial" if initial_fits(a, b, ga, gb) else "else"
     if a == b:
         return "exact"
     if ga & gb or a in gb or b in ga:
@@ -30,8 +31,8 @@ def given_level(a: str | None, b: str | None, ga: frozenset[str], gb: frozenset[
         # one-keystroke slip of the same length ("ned"/"nde", "zac"/"zqc") or a prefix.
         if a.startswith(b) or b.startswith(a):
             return "jw92"
-        same_len = len(a) == len(b)
-        return "jw80" if same_len and OSA.distance(a, b, score_cutoff=1) <= 1 else "else"
+        one_slip = len(a) == len(b) and OSA.distance(a, b, score_cutoff=1) <= 1
+        return "jw80" if one_slip or _short_slip(a, b) else "else"
     sim = _jw(a, b)
     if sim >= 0.92 or a.startswith(b) or b.startswith(a):
         return "jw92"
@@ -56,6 +57,15 @@ def family_level(a: str | None, b: str | None, ta: tuple[str, ...], tb: tuple[st
     return "jw80" if sim >= 0.8 else "else"
 
 
+def initial_fits(a: str, b: str, ga: frozenset[str], gb: frozenset[str]) -> bool:
+    """An initial stands for the other name, or for the full name a nickname is short for
+    ("J." for "Pepe", who is José)."""
+    if len(a) == 1 and len(b) == 1:
+        return a == b
+    initial, name, groups = (a, b, gb) if len(a) == 1 else (b, a, ga)
+    return name[0] == initial or any(full[0] == initial for full in groups)
+
+
 def via_middle(a: NormalisedRecord, b: NormalisedRecord, level: str) -> str:
     # Only for an initial: "F. Juliana" is Juliana, but "Andreas Hans" is not his father Hans.
     pairs: list[tuple[str | None, str | None]] = []
@@ -75,6 +85,12 @@ def middle_explains(a: NormalisedRecord, b: NormalisedRecord) -> bool:
     ag, bg = a.given_key or "", b.given_key or ""
     am, bm = (a.middle or "").replace(" ", ""), (b.middle or "").replace(" ", "")
     return bool((am and am == bg) or (bm and bm == ag) or (am and bm and am == bm and not ag))
+
+
+def _is_initial_of(x: str, y: str) -> bool:
+    """One is a single letter and the other a longer name starting with it."""
+    short, long = sorted((x, y), key=len)
+    return len(short) == 1 < len(long) and long[0] == short
 
 
 def _one_slip(x: str, y: str) -> bool:
@@ -104,6 +120,11 @@ def crosswise(
         rank_g = 2
     if rank_f == 3 and _one_slip(a.family_key, b.given_key):
         rank_f = 2
+    # "L. Zhang" for "Zhang Li": the given name's initial, the family name written first.
+    if cross_g == "initial" and rank_f == 0:
+        rank_g = 2
+    elif rank_g == 0 and _is_initial_of(a.family_key, b.given_key):
+        cross_g, cross_f, rank_g, rank_f = "initial", "exact", 2, 0
     ranks = sorted((rank_g, rank_f))
     straight = sorted((_RANK.get(given, 9), _RANK.get(family, 9)))
     if ranks[1] <= 2 and ranks < straight:
@@ -123,7 +144,36 @@ def clearly_different_given(a: NormalisedRecord, b: NormalisedRecord) -> bool:
     x, y = a.given_key or "", b.given_key or ""
     if not x or not y or middle_explains(a, b):
         return False
+    if len(x) == 1 or len(y) == 1:
+        return not initial_fits(x, y, a.given_groups, b.given_groups)
+    # "Lena Elisabeth" is also "Elna" mistyped: any two parts of the names may be the one name.
+    return _different_given_part(x, y) and all(
+        _different_given_part(p, q) for p in _parts(a) for q in _parts(b)
+    )
+
+
+def _parts(n: NormalisedRecord) -> list[str]:
+    return [name_key(part) or part for part in (n.given or "").split()]
+
+
+def _different_given_part(x: str, y: str) -> bool:
     short, long = sorted((x, y), key=len)
     if len(short) >= 3 and short in long:
         return False
-    return OSA.distance(x, y, score_cutoff=2) > 1 or min(len(x), len(y)) <= 3
+    if len(short) <= 3:
+        return not _short_slip(x, y)
+    return OSA.distance(x, y, score_cutoff=2) > 1
+
+
+def _short_slip(x: str, y: str) -> bool:
+    """A typo, not another short name: two letters swapped ("ned"/"nde") or one dropped after
+    the first ("jse"/"jose", "ema"/"emma"). "Tom"/"Tim" and "Li"/"Lei" stay two people."""
+    short, long = sorted((x, y), key=len)
+    if len(short) == len(long):
+        return sorted(x) == sorted(y) and OSA.distance(x, y, score_cutoff=1) <= 1
+    return (
+        len(short) == 3
+        and len(long) == 4
+        and short[0] == long[0]
+        and OSA.distance(x, y, score_cutoff=1) <= 1
+    )

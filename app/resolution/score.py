@@ -37,6 +37,7 @@ class Scored:
     strong: bool  # a deterministic identifier rule says "same guest"
     corroborated: bool  # a personal identifier (dob, email, phone…) agrees
     shared: frozenset[str] = frozenset()  # identifiers other profiles hold as well
+    exact_only: bool = False  # only outright agreement corroborates (verified inboxes differ)
 
 
 def identifier_keys(n: NormalisedRecord) -> dict[str, str]:
@@ -109,10 +110,15 @@ def score_pair(
         and id_counts.get(NAME_HOLDERS, 0) > NAMED_EMAIL_MAX_HOLDERS
     ):
         shared.add("email")  # as good as shared: it does not vouch for the profile either
-    corroborated = _corroborated(levels, named_email="email" not in shared)
-    rule = _strong_rule(incoming, other, levels)
     verified = incoming.email_verified and other.email_verified
-    if rule is None and verified and levels["email"] == "else":
+    # Two verified inboxes that differ are two accounts; namesakes have those too. Only an
+    # identifier that agrees outright says they are one guest, not one a keystroke away.
+    inboxes_differ = verified and levels["email"] == "else"
+    corroborated = _corroborated(
+        levels, named_email="email" not in shared, fuzzy=not inboxes_differ
+    )
+    rule = _strong_rule(incoming, other, levels)
+    if rule is None and inboxes_differ:
         # Two verified personal inboxes that differ, and the given names do not clearly agree
         # (guest1@ and guest5@ of the Example family): two people unless something personal
         # says otherwise.
@@ -129,11 +135,22 @@ def score_pair(
         rule=rule,
     )
     strong = rule in STRONG_RULES
-    return Scored(evidence, pair.conflicts, pair.agrees, strong, corroborated, frozenset(shared))
+    return Scored(
+        evidence,
+        pair.conflicts,
+        pair.agrees,
+        strong,
+        corroborated,
+        frozenset(shared),
+        exact_only=inboxes_differ,
+    )
 
 
-def _corroborated(levels: Mapping[str, str], *, named_email: bool = True) -> bool:
-    return any(levels[c] in AGREEING for c in CORROBORATING) or (
+def _corroborated(
+    levels: Mapping[str, str], *, named_email: bool = True, fuzzy: bool = True
+) -> bool:
+    agreeing = AGREEING if fuzzy else AGREEING - {"fuzzy"}
+    return any(levels[c] in agreeing for c in CORROBORATING) or (
         # A name-only address (maria.garcia@) is typed by namesakes and shared in families: it
         # corroborates only for a name rare in the tenant, and while the phones do not say
         # otherwise.
@@ -188,6 +205,8 @@ def profile_weight(model: MatchModel, scored: Sequence[Scored]) -> tuple[float, 
                 best[comp] = weight
                 # Spread evidence is only as good as its parts: a number other guests also
                 # gave (an agency's) must not vouch for the profile.
-                best_level[comp] = "null" if comp in s.shared else s.evidence.levels[comp]
+                level = s.evidence.levels[comp]
+                weak = comp in s.shared or (s.exact_only and level == "fuzzy")
+                best_level[comp] = "null" if weak else level
     total = model.prior_weight + sum(best.values()) + (names if scored else 0.0)
     return total, _corroborated({c: best_level.get(c, "null") for c in CORROBORATING})

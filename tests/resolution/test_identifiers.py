@@ -125,3 +125,24 @@ def test_shared_verified_inbox_with_name_variants_of_one_person_links() -> None:
     store, decisions = resolve(a, b)
     assert decisions[1].action == "link" and together(store, a, b)
     assert decisions[1].evidence[0].rule == "verified-email"
+
+
+def test_namesakes_with_different_verified_inboxes_and_near_phones_stay_apart() -> None:
+    # Two Anna Schulzes of Munich, each signed in with her own inbox; their mobile numbers
+    # differ in one digit. A phone one keystroke away is a typo's evidence, not a person's.
+    body = {"first_name": "Anna", "last_name": "Schulz", "email_verified": True,
+            "address": {"city": "München", "country": "DE"}}  # fmt: skip
+    a = guest(**body, email="anna.schulz@gmail.com", phone="+49 151 23456789")
+    b = guest(**body, email="schulz.anna@web.de", phone="+49 151 23456788")
+    store, decisions = resolve(a, b)
+    assert not together(store, a, b)
+    assert decisions[1].evidence[0].levels["phone"] == "fuzzy"
+
+
+def test_one_guest_with_two_verified_inboxes_and_the_same_phone_links() -> None:
+    body = {"first_name": "Anna", "last_name": "Schulz", "email_verified": True,
+            "address": {"city": "München", "country": "DE"}}  # fmt: skip
+    a = guest(**body, email="anna.schulz@gmail.com", phone="+49 151 23456789")
+    b = guest(**body, email="a.schulz@siemens.com", phone="+49 151 23456789")
+    store, _ = resolve(a, b)
+    assert together(store, a, b)

@@ -86,3 +86,29 @@ def test_new_family_name_at_the_same_home_with_a_typo_in_the_street_links() -> N
         store = MemoryStore(thresholds=Thresholds(households=households))
         store.add(a)
         assert store.add(b).action == "link", households
+
+
+# (case, first record's given/family, second's given/family, same guest?) with the same mobile.
+GIVEN_NAME_SLIPS: list[tuple[str, tuple[str, str], tuple[str, str], bool]] = [
+    ("initial written first, crosswise", ("Li", "Zhang"), ("Zhang", "L."), True),
+    ("crosswise, then the initial", ("Zhang", "L."), ("Li", "Zhang"), True),
+    ("initial of the name a nickname is short for", ("Pepe", "Hernández"), ("J.", "Hernández"), True),
+    ("one part of a double given name, mistyped", ("Lena Elisabeth", "Meyer"), ("Elna", "Meyer"), True),
+    ("a dropped letter in a short name", ("José", "Romero"), ("Jse", "Romero"), True),
+    ("two letters swapped in a short name", ("Ned", "Kelly"), ("Nde", "Kelly"), True),
+    ("two given names, one phone: a household", ("Anna", "Kelly"), ("Lena", "Kelly"), False),
+    ("an initial that fits neither name", ("Anna", "Nowak"), ("M.", "Nowak"), False),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("case", "first", "second", "same"), GIVEN_NAME_SLIPS, ids=[r[0] for r in GIVEN_NAME_SLIPS]
+)
+def test_given_name_slips_with_the_same_mobile(
+    case: str, first: tuple[str, str], second: tuple[str, str], same: bool
+) -> None:
+    base = {"phone": "+86 131 4634 7595", "address": {"city": "Beijing", "country": "CN"}}
+    a = guest(**base, first_name=first[0], last_name=first[1], date_of_birth="1980-02-01")
+    b = guest(**base, first_name=second[0], last_name=second[1])
+    store, decisions = resolve(a, b)
+    assert together(store, a, b) is same, decisions[1]
