@@ -26,6 +26,8 @@ def given_level(a: str | None, b: str | None, ga: frozenset[str], gb: frozenset[
         return "exact"
     if ga & gb or a in gb or b in ga:
         return "nickname"
+    if gendered_pair(a, b):
+        return "else"
     if min(len(a), len(b)) <= 3:
         # Jaro-Winkler flatters short names ("li"/"lei" are twins, not a typo); allow only a
         # one-keystroke slip of the same length ("ned"/"nde", "zac"/"zqc") or a prefix.
@@ -157,12 +159,31 @@ def _parts(n: NormalisedRecord) -> list[str]:
 
 
 def _different_given_part(x: str, y: str) -> bool:
+    if gendered_pair(x, y):
+        return True
     short, long = sorted((x, y), key=len)
     if len(short) >= 3 and short in long:
         return False
     if len(short) <= 3:
         return not _short_slip(x, y)
     return OSA.distance(x, y, score_cutoff=2) > 1
+
+
+# Masculine and feminine forms of one name: Mario/Maria, Paolo/Paola, Daniel/Daniela,
+# Louis/Louise. In a household sharing a phone they are a brother and sister or a couple.
+_FEMININE_ENDINGS = (("o", "a"), ("", "a"), ("", "e"), ("us", "a"))
+
+
+def gendered_pair(x: str, y: str) -> bool:
+    """True when one given name is the other's masculine or feminine form."""
+    if min(len(x), len(y)) < 4:
+        return False
+    for masc, fem in _FEMININE_ENDINGS:
+        for a, b in ((x, y), (y, x)):
+            stem = a[: len(a) - len(masc)] if masc else a
+            if a.endswith(masc) and b == stem + fem and len(stem) >= 3:
+                return True
+    return False
 
 
 def _short_slip(x: str, y: str) -> bool:

@@ -98,6 +98,8 @@ GIVEN_NAME_SLIPS: list[tuple[str, tuple[str, str], tuple[str, str], bool]] = [
     ("two letters swapped in a short name", ("Ned", "Kelly"), ("Nde", "Kelly"), True),
     ("two given names, one phone: a household", ("Anna", "Kelly"), ("Lena", "Kelly"), False),
     ("an initial that fits neither name", ("Anna", "Nowak"), ("M.", "Nowak"), False),
+    ("a name's masculine and feminine forms", ("Mario", "Giordano"), ("Maria", "Giordano"), False),
+    ("the same, a letter added", ("Daniel", "Giordano"), ("Daniela", "Giordano"), False),
 ]  # fmt: skip
 
 
