@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from app.resolution.decide import decide
 from app.resolution.keys import blocking_keys
 from app.resolution.model import MatchModel, Thresholds, default_model
+from app.resolution.neighbours import best_neighbours
 from app.resolution.types import Candidate, Decision, NormalisedRecord
 
 CAP_PER_KEY = 50
@@ -21,6 +22,7 @@ class MemoryStore:
     model: MatchModel = field(default_factory=default_model)
     thresholds: Thresholds = field(default_factory=Thresholds)
     cap_per_key: int = CAP_PER_KEY
+    neighbours: int | None = None  # profiles scored per record, best first (None: all found)
     records: dict[str, NormalisedRecord] = field(default_factory=dict)
     profile_of: dict[str, str] = field(default_factory=dict)
     members: dict[str, list[str]] = field(default_factory=dict)
@@ -36,14 +38,18 @@ class MemoryStore:
     def candidates(self, keys: list[str], exclude: str) -> tuple[list[Candidate], dict[str, int]]:
         """Records of every profile sharing a key (capped per key), and profiles per key."""
         counts: dict[str, int] = {}
-        profiles: dict[str, None] = {}
+        by_key: dict[str, list[str]] = {}
         for key in keys:
             holders = self.index.get(key, ())
             if not holders:
                 continue
             counts[key] = len({self.profile_of[r] for r in holders})
-            for rec_key in holders[: self.cap_per_key]:
-                profiles.setdefault(self.profile_of[rec_key], None)
+            found_profiles = dict.fromkeys(self.profile_of[r] for r in holders[: self.cap_per_key])
+            by_key[key] = list(found_profiles)
+        if self.neighbours is None:
+            profiles = list(dict.fromkeys(p for ps in by_key.values() for p in ps))
+        else:
+            profiles = best_neighbours(keys, by_key, self.neighbours)
         found = [
             Candidate(record=self.records[r], profile_id=pid)
             for pid in profiles

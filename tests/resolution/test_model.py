@@ -4,15 +4,11 @@ from __future__ import annotations
 
 import json
 import random
-import time
 from datetime import date, timedelta
 
 from app.resolution import (
-    Candidate,
     MatchModel,
     NormalisedRecord,
-    Thresholds,
-    decide,
     default_model,
     train,
 )
@@ -130,20 +126,6 @@ def test_em_recovers_sensible_parameters() -> None:
     assert model.m["given"]["exact"] > model.u["given"]["exact"] * 5
     assert 1e-5 < model.prior < 1e-2
     assert model.tf_family  # term frequencies were counted
-
-
-def test_decide_is_fast() -> None:
-    records = _population(9)
-    incoming = records[0]
-    candidates = [Candidate(r, f"P{i % 10}") for i, r in enumerate(records[1:21])]
-    model, thresholds = default_model(), Thresholds()
-    decide(incoming, candidates, model=model, thresholds=thresholds, key_profile_counts={})
-    start = time.perf_counter()
-    runs = 200
-    for _ in range(runs):
-        decide(incoming, candidates, model=model, thresholds=thresholds, key_profile_counts={})
-    per_call = (time.perf_counter() - start) / runs
-    assert per_call < 0.001, per_call
 
 
 def test_a_model_stored_before_the_address_comparisons_still_loads() -> None:

@@ -92,8 +92,8 @@ def test_new_family_name_at_the_same_home_with_a_typo_in_the_street_links() -> N
 GIVEN_NAME_SLIPS: list[tuple[str, tuple[str, str], tuple[str, str], bool]] = [
     ("initial written first, crosswise", ("Li", "Zhang"), ("Zhang", "L."), True),
     ("crosswise, then the initial", ("Zhang", "L."), ("Li", "Zhang"), True),
-    ("initial of the name a nickname is short for", ("Pepe", "Hernández"), ("J.", "Hernández"), True),
-    ("one part of a double given name, mistyped", ("Lena Elisabeth", "Meyer"), ("Elna", "Meyer"), True),
+    ("initial of the full name of a nickname", ("Pepe", "Ruiz"), ("J.", "Ruiz"), True),
+    ("part of a double given name, mistyped", ("Lena Elisabeth", "Meyer"), ("Elna", "Meyer"), True),
     ("a dropped letter in a short name", ("José", "Romero"), ("Jse", "Romero"), True),
     ("two letters swapped in a short name", ("Ned", "Kelly"), ("Nde", "Kelly"), True),
     ("two given names, one phone: a household", ("Anna", "Kelly"), ("Lena", "Kelly"), False),
