@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import json
 import time
 import uuid
 
 import structlog
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app.core.errors import PROBLEM_BASE, PROBLEM_JSON
+from app.core.errors import PROBLEM_JSON, Problem
 from app.core.metrics import HTTP_REQUESTS, HTTP_SECONDS
 
 log = structlog.get_logger("guestid.access")
@@ -30,27 +32,34 @@ class RequestContext:
         started = time.perf_counter()
         status = 500
         received = 0
+        responded = False
 
         async def limited_receive() -> Message:
             nonlocal received
             message = await receive()
             received += len(message.get("body", b""))
             if received > self.max_body_bytes:
-                raise _TooLarge
+                raise BodyTooLarge(self.max_body_bytes)
             return message
 
         async def send_wrapper(message: Message) -> None:
-            nonlocal status
+            nonlocal status, responded
             if message["type"] == "http.response.start":
-                status = message["status"]
+                status, responded = message["status"], True
                 message.setdefault("headers", []).append((b"x-request-id", request_id.encode()))
             await send(message)
 
         try:
+            if _declared_length(scope) > self.max_body_bytes:
+                raise BodyTooLarge(self.max_body_bytes)
             await self.app(scope, limited_receive, send_wrapper)
-        except _TooLarge:
-            status = 413
-            await _send_too_large(send, self.max_body_bytes)
+        except BodyTooLarge as exc:
+            # Routes answer it through the error handlers; this catches what is refused before
+            # the app runs (Content-Length) or what no handler saw.
+            if responded:
+                raise
+            await send_wrapper(_too_large_start(exc, scope))
+            await send_wrapper({"type": "http.response.body", "body": _too_large_body(exc, scope)})
         finally:
             route = scope.get("route")
             path = getattr(route, "path", "unmatched")
@@ -68,26 +77,41 @@ class RequestContext:
             structlog.contextvars.unbind_contextvars("request_id")
 
 
-class _TooLarge(Exception):
-    pass
+class BodyTooLarge(StarletteHTTPException):
+    """The request body is over the limit.
+
+    An HTTPException, because FastAPI re-raises those from its body parsing (any other error
+    there becomes a 400), so the route's transaction rolls back and the 413 handler answers.
+    """
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(413, f"the body exceeds {limit} bytes")
 
 
-async def _send_too_large(send: Send, limit: int) -> None:
-    body = (
-        b'{"type":"'
-        + (PROBLEM_BASE + "payload-too-large").encode()
-        + b'","title":"Payload too large","status":413,"detail":"the body exceeds '
-        + str(limit).encode()
-        + b' bytes"}'
-    )
-    await send(
-        {
-            "type": "http.response.start",
-            "status": 413,
-            "headers": [
-                (b"content-type", PROBLEM_JSON.encode()),
-                (b"content-length", str(len(body)).encode()),
-            ],
-        }
-    )
-    await send({"type": "http.response.body", "body": body})
+def _declared_length(scope: Scope) -> int:
+    """The Content-Length of the request; 0 when absent or unreadable (streaming still counts)."""
+    for name, value in scope.get("headers", ()):
+        if name == b"content-length":
+            try:
+                return int(value)
+            except ValueError:
+                return 0
+    return 0
+
+
+def _too_large_body(exc: BodyTooLarge, scope: Scope) -> bytes:
+    problem = Problem(413, "payload-too-large", "Payload too large", str(exc.detail))
+    return json.dumps(problem.body(scope.get("path")), separators=(",", ":")).encode()
+
+
+def _too_large_start(exc: BodyTooLarge, scope: Scope) -> Message:
+    length = len(_too_large_body(exc, scope))
+    return {
+        "type": "http.response.start",
+        "status": 413,
+        "headers": [
+            (b"content-type", PROBLEM_JSON.encode()),
+            (b"content-length", str(length).encode()),
+            (b"connection", b"close"),
+        ],
+    }
