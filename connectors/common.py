@@ -106,6 +106,31 @@ def to_bool(value: Any) -> bool | None:
     return None
 
 
+# C0 control characters but tab, newline and carriage return. PostgreSQL text refuses NUL (the
+# record would fail in the worker, after the delivery was acknowledged), and none of them means
+# anything in a guest's data; the API refuses NUL instead, but a vendor cannot be told.
+_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def strip_controls(value: str) -> str:
+    """`value` without C0 control characters (tab, newline and carriage return stay)."""
+    return _CONTROLS.sub("", value)
+
+
+def without_controls(value: Any) -> Any:
+    """`value` with C0 control characters removed from every string and key, at any depth.
+
+    A string that held nothing else becomes None, as a blank value would."""
+    if isinstance(value, str):
+        cleaned = strip_controls(value)
+        return None if cleaned != value and not cleaned.strip() else cleaned
+    if isinstance(value, dict):
+        return {strip_controls(str(k)): without_controls(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [without_controls(v) for v in value]
+    return value
+
+
 def _prune(value: Any) -> Any:
     if isinstance(value, dict):
         pruned = {k: _prune(v) for k, v in value.items()}
@@ -114,13 +139,14 @@ def _prune(value: Any) -> Any:
 
 
 def make_record(data: Mapping[str, Any]) -> GuestRecord:
-    """Validate a mapped record, dropping empty fields (and any card data that slipped in)."""
-    return GuestRecord.model_validate(_prune(scrub(dict(data))))
+    """Validate a mapped record, dropping empty fields, control characters and card data."""
+    # Controls go first: a card number split by a NUL must be whole when scrub looks for it.
+    return GuestRecord.model_validate(_prune(scrub(without_controls(dict(data)))))
 
 
 def load_json(payload: bytes) -> Any:
-    """Parse JSON and strip card data before any mapping code sees it."""
-    return scrub(json.loads(payload))
+    """Parse JSON and strip control characters and card data before mapping code sees it."""
+    return scrub(without_controls(json.loads(payload)))
 
 
 def is_relay_email(email: str | None) -> bool:

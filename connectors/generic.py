@@ -17,7 +17,7 @@ from pydantic import ValidationError
 
 from connectors.base import Delivery, GuestRecord
 from connectors.cards import scrub
-from connectors.common import body_id, header, to_bool
+from connectors.common import body_id, header, to_bool, without_controls
 
 TOLERANCE = 300  # seconds of clock skew accepted on webhook-timestamp (Standard Webhooks)
 
@@ -158,7 +158,7 @@ class GenericConnector:
         result = ParseResult()
         for line, raw in rows:
             try:
-                data = scrub(load(raw))
+                data = scrub(without_controls(load(raw)))
                 if not isinstance(data, dict):
                     raise ValueError("expected a JSON object")
                 data.setdefault("source", self.source)

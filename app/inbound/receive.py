@@ -15,7 +15,7 @@ from app.models import Connection, InboundEvent
 from app.worker.queue import enqueue
 from connectors.base import Connector, Delivery
 from connectors.cards import sanitise_raw
-from connectors.common import body_id
+from connectors.common import body_id, strip_controls
 from connectors.registry import CONNECTORS
 
 JOB_KIND = "inbound.process"
@@ -62,7 +62,8 @@ def _event_id(connector: Connector, delivery: Delivery) -> str:
         found = connector.event_id(delivery)
     except Exception:  # unparsable bodies are still stored once, keyed by their bytes
         found = body_id(delivery.body)
-    if len(found) > MAX_EVENT_ID:
+    # An id with control characters (NUL cannot be stored in PostgreSQL) is kept as its hash.
+    if len(found) > MAX_EVENT_ID or strip_controls(found) != found:
         found = "sha256:" + hashlib.sha256(found.encode()).hexdigest()
     return found
 
@@ -91,7 +92,8 @@ async def receive(
         connection_id=conn.id,
         source=source,
         event_id=event_id,
-        body=sanitise_raw(body).decode("utf-8", errors="replace"),
+        # A raw NUL byte (no valid JSON or XML holds one) would make PostgreSQL refuse the row.
+        body=sanitise_raw(body).decode("utf-8", errors="replace").replace("\x00", ""),
     )
     session.add(event)
     await session.flush()

@@ -20,6 +20,7 @@ from app.models import Connection, InboundEvent, Job
 from app.models.base import utcnow
 from app.worker.runner import on_give_up, register
 from connectors.base import Connector, Fetcher, GuestRecord
+from connectors.common import strip_controls
 from connectors.http import SourceError
 from connectors.registry import CONNECTORS
 
@@ -144,7 +145,7 @@ async def process_inbound(session: AsyncSession, job: Job) -> None:
     if conn is not None:
         store_rotated(conn, settings.secret_key, outcome.rotated)
     if outcome.entity is not None:
-        _finish(event, "needs_fetch", entity=outcome.entity[:300])
+        _finish(event, "needs_fetch", entity=strip_controls(outcome.entity)[:300])
         session.add(event)
         return
     decided_by = f"connection:{conn.id}" if conn else f"inbound:{event.source}"
