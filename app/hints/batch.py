@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.core.db import transaction
+from app.hints.schemas import HintOut
 from app.hints.service import produce, to_json
 from app.ingest.service import ingest_records
 from app.ingest.validation import validate_record
@@ -114,7 +115,8 @@ async def _batch(
                     hint = await produce(
                         session, tenant_id, record.source, record.stay.reservation_id, "request"
                     )
-                    bodies.append(to_json(hint.model_dump(mode="json")))
+                    if isinstance(hint, HintOut):  # else cancelled by a later record
+                        bodies.append(to_json(hint.model_dump(mode="json")))
         run.records += len(batch)
         run.hints += len(bodies)
         return bodies

@@ -39,3 +39,11 @@ async def write(
         )
     except RedisError:
         return
+
+
+async def drop(redis: Redis, tenant_id: str, source: str, reservation_id: str) -> None:
+    """Forget a cached hint; a Redis outage leaves it to expire (it no longer matches)."""
+    try:
+        await redis.delete(_key(tenant_id, source, reservation_id))
+    except RedisError:
+        return

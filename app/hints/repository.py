@@ -95,9 +95,9 @@ async def latest_decision(
 
 async def fingerprint_parts(
     session: AsyncSession, tenant_id: str, source: str, reservation_id: str
-) -> tuple[str, str | None, datetime, int, datetime | None] | None:
-    """(profile id, merged into, profile updated_at, settings version, stats time) in one
-    round trip: what decides whether a stored hint is still current."""
+) -> tuple[str, str | None, datetime, int, datetime | None, str | None] | None:
+    """(profile id, merged into, profile updated_at, settings version, stats time, stay status)
+    in one round trip: what decides whether a stored hint is still current."""
     stmt = (
         sa_select(
             col(Profile.id),
@@ -105,6 +105,7 @@ async def fingerprint_parts(
             col(Profile.updated_at),
             func.coalesce(col(HintSettingsRow.version), literal(0)),
             col(HintSettingsRow.stats_computed_at),
+            col(Stay.status),
         )
         .select_from(Stay)
         .join(
@@ -123,8 +124,8 @@ async def fingerprint_parts(
     row = (await connection.execute(stmt)).first()
     if row is None:
         return None
-    pid, merged, updated, version, stats_at = row
-    return str(pid), merged, updated, int(version), stats_at
+    pid, merged, updated, version, stats_at, status = row
+    return str(pid), merged, updated, int(version), stats_at, status
 
 
 async def hint(
@@ -135,6 +136,32 @@ async def hint(
         Hint.tenant_id == tenant_id, Hint.source == source, Hint.reservation_id == reservation_id
     )
     return (await session.exec(stmt.execution_options(**FRESH))).first()
+
+
+async def live_hints_of_cancelled(
+    session: AsyncSession, tenant_id: str, reservations: Mapping[str, set[str]], cancelled: str
+) -> list[Hint]:
+    """Hints not withdrawn of the given {source: reservation ids} whose stay is `cancelled`."""
+    found: list[Hint] = []
+    for source, ids in reservations.items():
+        stmt = (
+            select(Hint)
+            .join(
+                Stay,
+                (col(Stay.tenant_id) == col(Hint.tenant_id))
+                & (col(Stay.source) == col(Hint.source))
+                & (col(Stay.reservation_id) == col(Hint.reservation_id)),
+            )
+            .where(
+                Hint.tenant_id == tenant_id,
+                Hint.source == source,
+                col(Hint.reservation_id).in_(sorted(ids)),
+                col(Hint.withdrawn_at).is_(None),
+                Stay.status == cancelled,
+            )
+        )
+        found += (await session.exec(stmt.execution_options(**FRESH))).all()
+    return found
 
 
 async def settings_row(session: AsyncSession, tenant_id: str) -> HintSettingsRow | None:

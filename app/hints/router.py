@@ -16,7 +16,7 @@ from app.api.deps import (
     SessionDep,
     SettingsDep,
 )
-from app.core.errors import Problem
+from app.core.errors import Problem, problem_response
 from app.core.idempotency import remember, scope_for
 from app.core.security import AccessClaims
 from app.hints import admin, service
@@ -28,6 +28,7 @@ from app.hints.schemas import (
     ValueStatsOut,
 )
 from app.hints.settings import HintSettings, UpgradeRuleSpec
+from app.hints.withdrawal import Withdrawn
 from app.ingest.service import ingest_records
 from app.ingest.validation import parse_body
 from app.matching.service import matching_for
@@ -41,6 +42,11 @@ _RECORD_BODY: dict[str, Any] = {
         "required": True,
         "content": {"application/json": {"schema": {"$ref": "#/components/schemas/GuestRecord"}}},
     }
+}
+
+_WITHDRAWN: dict[str, Any] = {
+    "description": "The reservation was cancelled: its hint is withdrawn (problem type "
+    "`hint-withdrawn`). Stop showing any copy at the desk; subscribers also get `hint.withdrawn`."
 }
 
 
@@ -60,7 +66,10 @@ HintWriter = Annotated[AccessClaims, Depends(_hint_writer)]
     "/hints",
     summary="Ingest the arriving reservation's record and return its hint",
     openapi_extra=_RECORD_BODY,
-    responses={200: {"model": HintOut, "description": "The hint, stored and announced"}},
+    responses={
+        200: {"model": HintOut, "description": "The hint, stored and announced"},
+        410: _WITHDRAWN,
+    },
 )
 async def post_hint(
     request: Request,
@@ -103,6 +112,9 @@ async def post_hint(
     hint = await service.produce(
         session, client.tenant_id, record.source, record.stay.reservation_id, "request"
     )
+    if isinstance(hint, Withdrawn):
+        # Returned, not raised: the record (the cancellation itself) is kept.
+        return problem_response(hint.problem(), request)
     answer = hint.model_dump(mode="json")
     if scope is not None:
         remember(session, scope, 200, answer)
@@ -140,7 +152,7 @@ async def refresh_value_stats(session: SessionDep, client: Admin) -> ValueStatsO
 @router.get(
     "/hints/{source}/{reservation_id}",
     summary="The hint of a reservation (cached)",
-    responses={200: {"model": HintOut, "description": "The current hint"}},
+    responses={200: {"model": HintOut, "description": "The current hint"}, 410: _WITHDRAWN},
 )
 async def get_hint(
     request: Request,
@@ -149,10 +161,14 @@ async def get_hint(
     session: SessionDep,
     client: ProfilesReader,
 ) -> Response:
-    """The stored hint; recomputed first if the guest was merged, unmerged or changed since."""
+    """The stored hint; recomputed first if the guest was merged, unmerged or changed since.
+
+    A reservation cancelled after its hint was issued answers 410 `hint-withdrawn`."""
     body = await service.cached(
         session, request.app.state.redis, client.tenant_id, source, reservation_id
     )
+    if isinstance(body, Withdrawn):
+        return problem_response(body.problem(), request)  # returned: a withdrawal here commits
     return Response(body, media_type="application/json")
 
 

@@ -20,6 +20,7 @@ from app.hints.schemas import HintOut, Trigger
 from app.hints.stats import TenantContext, tenant_context
 from app.hints.upgrades import Rule
 from app.hints.value import StayFact
+from app.hints.withdrawal import CANCELLED, Withdrawn, withdraw
 from app.models import Event, Hint, Profile, Stay
 from app.models.base import utcnow
 
@@ -38,24 +39,39 @@ class Built:
 
 
 def fingerprint_of(
-    profile_id: str, updated_at: datetime, version: int, stats_at: datetime | None
+    profile_id: str,
+    updated_at: datetime,
+    version: int,
+    stats_at: datetime | None,
+    cancelled: bool = False,
 ) -> str:
-    """Identity, settings and statistics a hint depends on, as one comparable string."""
+    """Identity, settings, statistics and cancellation a hint depends on, as one string."""
     stats = stats_at.astimezone(UTC).isoformat() if stats_at else "-"
-    return f"{HINT_FORMAT}|{profile_id}|{updated_at.astimezone(UTC).isoformat()}|{version}|{stats}"
+    found = f"{HINT_FORMAT}|{profile_id}|{updated_at.astimezone(UTC).isoformat()}|{version}|{stats}"
+    # A cancellation changes it, so no cached copy of the hint is served once it commits.
+    return found + "|cancelled" if cancelled else found
 
 
-async def current_fingerprint(
+@dataclass(frozen=True)
+class Current:
+    """What a hint of a reservation would be computed from now."""
+
+    fingerprint: str
+    cancelled: bool
+
+
+async def current(
     session: AsyncSession, tenant_id: str, source: str, reservation_id: str
-) -> str | None:
-    """The fingerprint a hint of this reservation would have now; None: unknown reservation."""
+) -> Current | None:
+    """The reservation's current fingerprint and whether it is cancelled; None: unknown."""
     parts = await repo.fingerprint_parts(session, tenant_id, source, reservation_id)
     if parts is None:
         return None
-    profile_id, merged_into, updated_at, version, stats_at = parts
+    profile_id, merged_into, updated_at, version, stats_at, status = parts
+    cancelled = status == CANCELLED
     if merged_into is not None:
-        return f"moved:{merged_into}"  # never equal to a stored fingerprint
-    return fingerprint_of(profile_id, updated_at, version, stats_at)
+        return Current(f"moved:{merged_into}", cancelled)  # never equal to a stored fingerprint
+    return Current(fingerprint_of(profile_id, updated_at, version, stats_at, cancelled), cancelled)
 
 
 def digest(hint: HintOut) -> str:
@@ -151,7 +167,13 @@ async def build(
         rules=[Rule(r.id, rule_spec(r)) for r in rules],
     )
     hint = compose(item, trigger, version=1, computed_at=utcnow())
-    fingerprint = fingerprint_of(profile.id, profile.updated_at, context.version, context.stats_at)
+    fingerprint = fingerprint_of(
+        profile.id,
+        profile.updated_at,
+        context.version,
+        context.stats_at,
+        stay.status == CANCELLED,
+    )
     return Built(hint, fingerprint)
 
 
@@ -160,7 +182,7 @@ async def store(session: AsyncSession, tenant_id: str, built: Built) -> tuple[Hi
     hint = built.hint
     row = await repo.hint(session, tenant_id, hint.source, hint.reservation_id)
     fresh_digest = digest(hint)
-    if row is not None and row.digest == fresh_digest:
+    if row is not None and row.digest == fresh_digest and row.withdrawn_at is None:
         if row.fingerprint != built.fingerprint:
             row.fingerprint, row.profile_id = built.fingerprint, hint.profile_id
             session.add(row)
@@ -189,6 +211,7 @@ async def store(session: AsyncSession, tenant_id: str, built: Built) -> tuple[Hi
         )
         row.version, row.digest, row.fingerprint = version, fresh_digest, built.fingerprint
         row.payload, row.updated_at = payload, utcnow()
+        row.withdrawn_at = None  # the reservation is active again: so is its hint
     session.add(row)
     # Every new version is announced as hint.created: receivers keep the highest `version`
     # of a reservation, so a changed hint replaces the one they hold.
@@ -201,12 +224,15 @@ async def store(session: AsyncSession, tenant_id: str, built: Built) -> tuple[Hi
 
 async def produce(
     session: AsyncSession, tenant_id: str, source: str, reservation_id: str, trigger: Trigger
-) -> HintOut:
-    """Compute and store the hint of a reservation, once per transaction and state."""
+) -> HintOut | Withdrawn:
+    """Compute and store the hint of a reservation, once per transaction and state; a
+    cancelled reservation gets none (and an earlier one is withdrawn)."""
     memo: dict[tuple[str, str, str], tuple[str, HintOut]] = session.info.setdefault(_MEMO, {})
     ident = (tenant_id, source, reservation_id)
-    fingerprint = await current_fingerprint(session, tenant_id, source, reservation_id)
-    if ident in memo and memo[ident][0] == fingerprint:
+    now = await current(session, tenant_id, source, reservation_id)
+    if now is not None and now.cancelled:
+        return await _cancelled(session, tenant_id, source, reservation_id)
+    if now is not None and ident in memo and memo[ident][0] == now.fingerprint:
         return memo[ident][1]
     built = await build(session, tenant_id, source, reservation_id, trigger)
     hint, _ = await store(session, tenant_id, built)
@@ -214,13 +240,26 @@ async def produce(
     return hint
 
 
+async def _cancelled(
+    session: AsyncSession, tenant_id: str, source: str, reservation_id: str
+) -> Withdrawn:
+    row = await repo.hint(session, tenant_id, source, reservation_id)
+    if row is None:
+        return Withdrawn(source, reservation_id, None)
+    gone = withdraw(session, row)
+    await session.flush()
+    return gone
+
+
 async def cached(
     session: AsyncSession, redis: Redis | None, tenant_id: str, source: str, reservation_id: str
-) -> str:
-    """The hint as JSON: from Redis or the hints table while the fingerprint holds, else anew."""
-    fingerprint = await current_fingerprint(session, tenant_id, source, reservation_id)
-    if fingerprint is None:
+) -> str | Withdrawn:
+    """The hint as JSON: from Redis or the hints table while the fingerprint holds, else anew;
+    or its withdrawal, when the reservation was cancelled."""
+    now = await current(session, tenant_id, source, reservation_id)
+    if now is None:
         raise not_found(f"reservation {source}/{reservation_id}")
+    fingerprint = now.fingerprint
     if redis is not None:
         hit = await cache.read(redis, tenant_id, source, reservation_id)
         if hit is not None and hit[0] == fingerprint:
@@ -233,7 +272,13 @@ async def cached(
             "No hint for this reservation",
             "hints are made for arrivals and check-ins; POST /v1/hints to ask for one",
         )
-    if row.fingerprint == fingerprint:
+    if now.cancelled:
+        # Withdrawn by the cancellation's ingest, or (issued before withdrawals existed) now.
+        gone = withdraw(session, row)
+        if redis is not None:
+            await cache.drop(redis, tenant_id, source, reservation_id)
+        return gone
+    if row.fingerprint == fingerprint and row.withdrawn_at is None:
         body = to_json(row.payload)
     else:
         built = await build(session, tenant_id, source, reservation_id, row.payload["trigger"])

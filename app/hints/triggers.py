@@ -19,6 +19,7 @@ from app.hints.schemas import HintOut, Trigger
 from app.hints.service import produce
 from app.hints.settings import MAX_LEAD_DAYS
 from app.hints.stats import settings_of
+from app.hints.withdrawal import withdraw_cancelled
 from app.profiles.linking import RecordResult
 from connectors.base import GuestRecord
 
@@ -46,7 +47,10 @@ def candidates(
     found: dict[tuple[str, str], Arrival] = {}
     for record, result in zip(records, results, strict=True):
         stay = record.stay
-        if result.outcome in _QUIET or stay is None or stay.status in _NOT_ARRIVING:
+        if result.outcome in _QUIET or stay is None:
+            continue
+        if stay.status in _NOT_ARRIVING:
+            found.pop((record.source, stay.reservation_id), None)  # cancelled later in the batch
             continue
         checked_in = stay.status == "checked_in"
         if checked_in:
@@ -90,8 +94,12 @@ async def after_ingest(
     results: Sequence[RecordResult],
     now: datetime | None = None,
 ) -> list[HintOut]:
-    """Produce the hints the batch calls for, in the batch's transaction."""
+    """Withdraw the hints of cancelled reservations and produce the hints the batch calls for,
+    in the batch's transaction."""
     now = now or datetime.now(UTC)
+    withdrawn = await withdraw_cancelled(session, tenant_id, records)
+    if withdrawn:
+        log.debug("hints_withdrawn", tenant=tenant_id, count=len(withdrawn))
     found = candidates(records, results, now.date())
     if not found:
         return []
@@ -102,8 +110,11 @@ async def after_ingest(
     hints = []
     for item in found:
         why = trigger_of(item, local_today(now, zones.get(item.property_id or "")), lead_days)
-        if why is not None:
-            hints.append(await produce(session, tenant_id, item.source, item.reservation_id, why))
+        if why is None:
+            continue
+        hint = await produce(session, tenant_id, item.source, item.reservation_id, why)
+        if isinstance(hint, HintOut):
+            hints.append(hint)
     if hints:
         log.debug("hints_triggered", tenant=tenant_id, count=len(hints))
     return hints

@@ -33,6 +33,8 @@ class Hint(SQLModel, table=True):
     # recomputes, so a merge or unmerge never leaves a cached hint naming the wrong guest.
     fingerprint: str = Field(max_length=200)
     payload: dict[str, Any] = Field(sa_type=sa.JSON)
+    # Set when the reservation was cancelled after the hint was issued; cleared if it returns.
+    withdrawn_at: datetime | None = timestamp_field()
     created_at: datetime = created_field()
     updated_at: datetime = created_field()
 

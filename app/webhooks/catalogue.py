@@ -29,6 +29,14 @@ EVENT_TYPES: dict[str, EventType] = {
             "`version` per reservation.",
             "property",
         ),
+        EventType(
+            "hint.withdrawn",
+            "The reservation of an earlier hint was cancelled: stop showing that hint. Data: "
+            "source, reservation_id, property_id, profile_id, arrival, version (above the "
+            "withdrawn hint's: keep the highest per reservation), withdrawn_at, reason "
+            "(`cancelled`). Should the reservation return, a new hint.created follows.",
+            "property",
+        ),
         EventType("guest.created", "A new guest profile was created.", "tenant"),
         EventType(
             "guest.merged",
