@@ -9,6 +9,8 @@ from xml.etree.ElementTree import Element, tostring
 
 import defusedxml.ElementTree as SafeET
 
+from connectors.text import strip_controls
+
 REDACTED = "[card removed]"
 
 # Keys are compared after lower-casing and dropping "_", "-" and spaces.
@@ -131,7 +133,8 @@ def strip_card_numbers(text: str) -> str:
 def scrub(value: Any) -> Any:
     """A copy of a JSON-like value with card fields dropped and card numbers redacted."""
     if isinstance(value, str):
-        return strip_card_numbers(value)
+        # A control character inside a number ("4111\x00 1111…") must not hide the card.
+        return strip_card_numbers(strip_controls(value))
     if isinstance(value, dict):
         return {k: scrub(v) for k, v in value.items() if not is_card_field(str(k))}
     if isinstance(value, list | tuple):
@@ -161,7 +164,7 @@ def scrub_element(elem: Element) -> None:
 
 def scrub_text(text: str) -> str:
     """Text fallback: blank card/CVC key-value pairs, then redact card numbers."""
-    return strip_card_numbers(_TEXT_FIELD.sub(lambda m: m.group(1) + '""', text))
+    return strip_card_numbers(_TEXT_FIELD.sub(lambda m: m.group(1) + '""', strip_controls(text)))
 
 
 def sanitise_raw(body: bytes) -> bytes:

@@ -14,6 +14,7 @@ from typing import Any
 
 from connectors.base import GuestRecord
 from connectors.cards import scrub
+from connectors.text import strip_controls
 
 # Relay domains: the address reaches the guest only through the channel, for one booking.
 RELAY_DOMAINS = (
@@ -104,17 +105,6 @@ def to_bool(value: Any) -> bool | None:
     if raw in {"false", "0", "no", "n"}:
         return False
     return None
-
-
-# C0 control characters but tab, newline and carriage return. PostgreSQL text refuses NUL (the
-# record would fail in the worker, after the delivery was acknowledged), and none of them means
-# anything in a guest's data; the API refuses NUL instead, but a vendor cannot be told.
-_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
-
-
-def strip_controls(value: str) -> str:
-    """`value` without C0 control characters (tab, newline and carriage return stay)."""
-    return _CONTROLS.sub("", value)
 
 
 def without_controls(value: Any) -> Any:

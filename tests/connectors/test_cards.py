@@ -160,3 +160,9 @@ def test_sanitise_raw_formats(body: bytes) -> None:
     flat = re.sub(r"[ .\-]", "", out)
     assert "4111111111111111" not in flat and "5555555555554444" not in flat
     assert "4012888888881881" not in flat and CVC not in out
+
+
+def test_a_control_character_inside_a_card_number_does_not_hide_it() -> None:
+    assert scrub({"note": "card 4111\x00 1111 1111 1111"}) == {"note": f"card {REDACTED}"}
+    stored = sanitise_raw(b'{"note": "card 4111\\u0000 1111\\u0007 1111 1111"}')
+    assert b"1111" not in stored and REDACTED.encode() in stored
