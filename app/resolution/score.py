@@ -118,6 +118,8 @@ def score_pair(
         levels, named_email="email" not in shared, fuzzy=not inboxes_differ
     )
     rule = _strong_rule(incoming, other, levels)
+    if rule == "verified-email" and levels["email"] == "exact_named" and "email" in shared:
+        rule = None  # a name-only inbox of a common name: namesakes have one like it
     if rule is None and inboxes_differ:
         # Two verified personal inboxes that differ, and the given names do not clearly agree
         # (guest1@ and guest5@ of the Example family): two people unless something personal

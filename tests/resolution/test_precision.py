@@ -74,6 +74,10 @@ NAMED_EMAIL: list[tuple[str, dict[str, Any], int, str]] = [
     ("rare name in this tenant: links", MADS, 1, "link"),
     ("same name seen twice: links", MADS, 2, "link"),
     ("common name, but an address with a number: links", YEAR, 14, "link"),
+    # Both inboxes verified (social sign-in): a common name's name-only inbox is still one
+    # namesakes have too; a rare name's verified inbox is the guest's.
+    ("verified, common name: does not vouch", {**SARAH, "email_verified": True}, 14, "review"),
+    ("verified, rare name: links", {**MADS, "email_verified": True}, 1, "link"),
 ]
 
 
