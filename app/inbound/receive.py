@@ -15,8 +15,9 @@ from app.models import Connection, InboundEvent
 from app.worker.queue import enqueue
 from connectors.base import Connector, Delivery
 from connectors.cards import sanitise_raw
-from connectors.common import body_id, strip_controls
+from connectors.common import body_id
 from connectors.registry import CONNECTORS
+from connectors.text import strip_controls
 
 JOB_KIND = "inbound.process"
 MAX_EVENT_ID = 200

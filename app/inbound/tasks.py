@@ -20,9 +20,9 @@ from app.models import Connection, InboundEvent, Job
 from app.models.base import utcnow
 from app.worker.runner import on_give_up, register
 from connectors.base import Connector, Fetcher, GuestRecord
-from connectors.common import strip_controls
 from connectors.http import SourceError
 from connectors.registry import CONNECTORS
+from connectors.text import strip_controls
 
 # Malformed or unexpected payloads: retrying cannot help, so the event is marked failed.
 PARSE_ERRORS = (ValueError, SyntaxError, TypeError, AttributeError, LookupError)
