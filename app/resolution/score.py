@@ -17,7 +17,7 @@ AGREEING = frozenset({"exact", "swap", "one_part", "tail", "local", "fuzzy"})
 # Rules that decide a pair on an identifier alone; "uncorroborated" and
 # "verified-emails-differ" only stop a link by score.
 STRONG_RULES = frozenset({"relay-same-booking", "loyalty", "social", "document", "verified-email"})
-_NAME_FIELDS = ("given", "family", "name_swap")
+_NAME_FIELDS = ("given", "family", "name_swap", "namesakes")
 # id_counts entry: profiles holding the incoming record's name (its "names:" keys). A name-only
 # address (maria.garcia@) is as common as the name: once more than this many profiles hold the
 # name, the tenant has namesakes and the address no longer tells them apart. It scales with the
@@ -101,6 +101,13 @@ def score_pair(
         if level != "null":
             fields[comp] = weight
             total += weight
+    holders = id_counts.get(NAME_HOLDERS, 0)
+    if holders > 1 and "given" in fields and "family" in fields:
+        # The tenant's own term frequency: k profiles already hold this name, and at most one
+        # of them is this guest. It grows with the tenant, as namesakes do.
+        fields["namesakes"] = -math.log2(holders)
+        levels["namesakes"] = f"{holders} profiles"
+        total += fields["namesakes"]
     if pair.swapped:
         fields["name_swap"] = -_SWAP_PENALTY
         levels["name_swap"] = "swapped"

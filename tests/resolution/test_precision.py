@@ -153,3 +153,21 @@ def test_one_verified_inbox_with_two_accounts_of_one_provider_is_not_one_guest(
     store, decisions = resolve(a, b)
     assert together(store, a, b) is linked
     assert (decisions[1].evidence[0].rule in ("verified-email", "social")) is linked
+
+
+@pytest.mark.parametrize(("holders", "bits"), [(1, None), (2, -1.0), (8, -3.0)])
+def test_a_name_many_profiles_hold_counts_for_less(holders: int, bits: float | None) -> None:
+    # The tenant's own name frequency: with k namesakes, at most one of them is this guest.
+    a = guest(first_name="Lars", last_name="Nielsen", phone="+45 34 48 17 86")
+    b = guest(first_name="Lars", last_name="Nielsen", phone="+45 34 48 17 86")
+    counts = dict.fromkeys(name_keys(b), holders)
+    decision = decide(
+        b,
+        [Candidate(a, "P1")],
+        model=default_model(),
+        thresholds=Thresholds(),
+        key_profile_counts=counts,
+    )
+    fields = decision.evidence[0].fields
+    assert fields.get("namesakes") == bits
+    assert decision.action == "link"  # the phone still says who he is
