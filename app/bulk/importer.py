@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import json
 import multiprocessing
 from collections import Counter, deque
@@ -107,7 +108,7 @@ async def import_file(
     read_up_to = checkpoint.offset
     if on_progress:
         on_progress(read_up_to)
-    with _preparer(parallel) as pool:
+    with _preparer(parallel) as pool, _rare_collections():
         for lines, offset, last_line in _read_batches(path, checkpoint, batch_size, report):
             if on_progress:
                 on_progress(offset - read_up_to)
@@ -124,6 +125,25 @@ async def import_file(
 
 
 _PARALLEL_FROM_BYTES = 2_000_000
+
+
+@contextmanager
+def _rare_collections() -> Iterator[None]:
+    """Collect cyclic garbage less often while importing.
+
+    An import holds many long-lived objects (parsed neighbours, batches in flight); at the
+    default thresholds the collector walks them all every few batches, a sixth of the time.
+    Reference counting still frees nearly everything at once.
+    """
+    before = gc.get_threshold()
+    gc.set_threshold(_GC_YOUNGEST, before[1], _GC_OLDEST)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
+
+
+_GC_YOUNGEST, _GC_OLDEST = 10_000, 100
 PreparedChunk = tuple[list[tuple[int, Incoming]], list[tuple[int, str, str]]]
 
 

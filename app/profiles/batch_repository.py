@@ -5,13 +5,16 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, bindparam, insert, update
+from sqlalchemy import ColumnElement, Table, Text, bindparam, cast, func, insert, or_, text, update
 from sqlalchemy import select as sa_select
-from sqlmodel import col, delete, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlmodel import col, delete
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.core.db import is_postgres, member_of
 from app.models import (
+    DoNotMerge,
     Profile,
     RecordKey,
     SourceRecord,
@@ -65,88 +68,150 @@ def _pair_filter(
     ]
 
 
-_ROW_COLUMNS = tuple(
-    col(column)
-    for column in (
-        SourceRecord.id,
-        SourceRecord.source,
-        SourceRecord.source_record_id,
-        SourceRecord.profile_id,
-        SourceRecord.normalised,
-        SourceRecord.content_hash,
-        SourceRecord.source_version,
-        SourceRecord.property_code,
-        SourceRecord.received_at,
-        SourceRecord.updated_at,
-    )
+_ROW_COLUMNS = (
+    *(
+        col(column)
+        for column in (
+            SourceRecord.id,
+            SourceRecord.source,
+            SourceRecord.source_record_id,
+            SourceRecord.profile_id,
+            SourceRecord.content_hash,
+            SourceRecord.source_version,
+            SourceRecord.property_code,
+            SourceRecord.received_at,
+            SourceRecord.updated_at,
+        )
+    ),
+    # As stored text: the caller parses each distinct text once (records recur across batches),
+    # and the data only of the records whose profile changes.
+    cast(col(SourceRecord.normalised), Text).label("normalised"),
+    cast(col(SourceRecord.data), Text).label("data"),
 )
 
 
-async def record_rows_of_profiles(
-    session: AsyncSession, tenant_id: str, profile_ids: Collection[str]
-) -> list[Any]:
-    """Every record of the profiles, without the raw data (plain rows, no ORM objects)."""
-    rows: list[Any] = []
+async def neighbourhood_rows(
+    session: AsyncSession, tenant_id: str, profile_ids: Collection[str], record_keys: set[str]
+) -> tuple[list[Any], set[frozenset[str]]]:
+    """Every record of the profiles with its profile's creation time (plain rows), and the
+    do-not-merge pairs touching those records or `record_keys`."""
     connection = await session.connection()
-    for chunk in _groups(session, profile_ids):
-        stmt = sa_select(*_ROW_COLUMNS).where(
-            col(SourceRecord.tenant_id) == tenant_id,
-            member_of(session, SourceRecord.profile_id, chunk),
+    if is_postgres(session):
+        result = await connection.execute(
+            _NEIGHBOURHOOD_PG,
+            {"tenant": tenant_id, "profiles": list(profile_ids), "keys": sorted(record_keys)},
+        )
+        rows: list[Any] = []
+        separated: set[frozenset[str]] = set()
+        for row in result.all():
+            if row.id is None:
+                separated.add(frozenset((row.source, row.source_record_id)))
+            else:
+                rows.append(row)
+        return rows, separated
+    created = (
+        sa_select(col(Profile.created_at))
+        .where(col(Profile.id) == col(SourceRecord.profile_id), col(Profile.tenant_id) == tenant_id)
+        .scalar_subquery()
+        .label("profile_created_at")
+    )
+    rows = []
+    for chunk in _chunks(list(profile_ids)):
+        stmt = sa_select(*_ROW_COLUMNS, created).where(
+            col(SourceRecord.tenant_id) == tenant_id, col(SourceRecord.profile_id).in_(chunk)
         )
         rows.extend((await connection.execute(stmt)).all())
-    return rows
+    keys = record_keys | {f"{r.source}:{r.source_record_id}" for r in rows}
+    return rows, await separated_pairs(session, tenant_id, keys)
 
 
-async def record_data(
-    session: AsyncSession, tenant_id: str, record_ids: Collection[str]
-) -> dict[str, dict[str, Any]]:
-    """The raw data of records, by id."""
-    data: dict[str, dict[str, Any]] = {}
-    for chunk in _groups(session, record_ids):
-        stmt = select(SourceRecord.id, SourceRecord.data).where(
-            SourceRecord.tenant_id == tenant_id, member_of(session, SourceRecord.id, chunk)
-        )
-        data.update({rid: dict(value) for rid, value in (await session.exec(stmt)).all()})
-    return data
+# One round trip: the rows, then the do-not-merge pairs as rows without an id (record_a and
+# record_b in the source columns). A record's key is "<source>:<source_record_id>". The profile's
+# age is a subquery, not a join: rows come in the order of the record scan, and the order of
+# candidates is part of what decides.
+_NEIGHBOURHOOD_PG = text(
+    "WITH r AS (SELECT sr.id, sr.source, sr.source_record_id, sr.profile_id, sr.content_hash,"
+    " sr.source_version, sr.property_code, sr.received_at, sr.updated_at,"
+    " CAST(sr.normalised AS TEXT) AS normalised, CAST(sr.data AS TEXT) AS data,"
+    " (SELECT p.created_at FROM profiles AS p WHERE p.id = sr.profile_id"
+    "  AND p.tenant_id = :tenant) AS profile_created_at"
+    " FROM source_records AS sr"
+    " WHERE sr.tenant_id = :tenant AND sr.profile_id = ANY(CAST(:profiles AS VARCHAR[])))"
+    " SELECT * FROM r UNION ALL"
+    " SELECT NULL, d.record_a, d.record_b, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL"
+    " FROM do_not_merge AS d, (SELECT ARRAY(SELECT r.source || ':' || r.source_record_id FROM r)"
+    " || CAST(:keys AS VARCHAR[]) AS keys) AS k"
+    " WHERE d.tenant_id = :tenant AND (d.record_a = ANY(k.keys) OR d.record_b = ANY(k.keys))"
+)
 
 
-async def profile_ages(
-    session: AsyncSession, tenant_id: str, profile_ids: Collection[str]
-) -> dict[str, Any]:
-    """Creation time of each profile."""
-    ages: dict[str, Any] = {}
-    for chunk in _groups(session, profile_ids):
-        stmt = select(Profile.id, Profile.created_at).where(
-            Profile.tenant_id == tenant_id, member_of(session, Profile.id, chunk)
-        )
-        ages.update({pid: created for pid, created in (await session.exec(stmt)).all()})
-    return ages
-
-
-async def stays_by_reservation(
-    session: AsyncSession, tenant_id: str, idents: Collection[tuple[str, str]]
-) -> list[dict[str, Any]]:
-    """Stored stays (column values) for (source, reservation_id) pairs."""
-    wanted = set(idents)
-    found: list[dict[str, Any]] = []
+async def separated_pairs(
+    session: AsyncSession, tenant_id: str, record_keys: Collection[str]
+) -> set[frozenset[str]]:
+    """Do-not-merge rules touching any of the given record keys."""
     connection = await session.connection()
-    for chunk in _groups(session, sorted(wanted)):
-        stmt = sa_select(Stay.__table__).where(  # type: ignore[attr-defined]
-            *_pair_filter(session, tenant_id, Stay, "reservation_id", chunk)
+    pairs: set[frozenset[str]] = set()
+    table = DoNotMerge.__table__  # type: ignore[attr-defined]
+    for chunk in _chunks(sorted(record_keys)):
+        stmt = sa_select(table.c.record_a, table.c.record_b).where(
+            table.c.tenant_id == tenant_id,
+            or_(table.c.record_a.in_(chunk), table.c.record_b.in_(chunk)),
         )
-        for row in (await connection.execute(stmt)).mappings():
-            if (row["source"], row["reservation_id"]) in wanted:
-                found.append(dict(row))
-    return found
+        pairs.update(frozenset(pair) for pair in (await connection.execute(stmt)).all())
+    return pairs
 
 
-async def insert_rows(session: AsyncSession, model: type[Any], rows: list[dict[str, Any]]) -> None:
+async def upsert_stays(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
+    """Insert stays, or update the stored one of the same reservation unless it is newer."""
+    if not rows:
+        return
+    connection = await session.connection()
+    for chunk in _chunks(rows):
+        await connection.execute(stay_upsert(session), list(chunk))
+
+
+def stay_upsert(session: AsyncSession) -> Any:
+    """INSERT … ON CONFLICT for stays: an older version of a reservation never wins."""
+    table = Stay.__table__  # type: ignore[attr-defined]
+    dialect_insert = pg_insert if is_postgres(session) else sqlite_insert
+    stmt = dialect_insert(table)
+    stored, incoming = table.c, stmt.excluded
+    return stmt.on_conflict_do_update(
+        index_elements=[stored.tenant_id, stored.source, stored.reservation_id],
+        set_={
+            **{name: incoming[name] for name in STAY_UPDATED_COLUMNS},
+            "source_version": func.coalesce(incoming.source_version, stored.source_version),
+        },
+        where=or_(
+            incoming.source_version.is_(None),
+            stored.source_version.is_(None),
+            incoming.source_version >= stored.source_version,
+        ),
+    )
+
+
+# What a newer delivery of a reservation rewrites (the row keeps its id).
+STAY_UPDATED_COLUMNS = (
+    "profile_id",
+    "record_id",
+    "property_code",
+    "arrival",
+    "departure",
+    "room_type",
+    "rate_amount",
+    "currency",
+    "channel",
+    "status",
+    "updated_at",
+)
+
+
+async def insert_rows(session: AsyncSession, table: Table, rows: list[dict[str, Any]]) -> None:
     """INSERT many rows of one table: COPY on PostgreSQL when rows are many and complete."""
     if not rows:
         return
     connection = await session.connection()
-    table = model.__table__
-    if len(rows) >= _COPY_FROM_ROWS and is_postgres(session):
+    if len(rows) >= COPY_FROM_ROWS and is_postgres(session):
         driver = (await connection.get_raw_connection()).driver_connection
         names = [c.name for c in table.columns]
         # COPY applies no column defaults, and must run inside the request's transaction.
@@ -162,7 +227,7 @@ async def insert_rows(session: AsyncSession, model: type[Any], rows: list[dict[s
         await connection.execute(insert(table), list(chunk))
 
 
-_COPY_FROM_ROWS = 200
+COPY_FROM_ROWS = 200
 
 
 def _bind_processor(column: Any, dialect: Any) -> Callable[[Any], Any] | None:
@@ -171,9 +236,8 @@ def _bind_processor(column: Any, dialect: Any) -> Callable[[Any], Any] | None:
     return processor
 
 
-async def update_by_id(session: AsyncSession, model: type[Any], rows: list[dict[str, Any]]) -> None:
+async def update_by_id(session: AsyncSession, table: Table, rows: list[dict[str, Any]]) -> None:
     """UPDATE rows of one table by id (`_id`), one executemany per set of columns."""
-    table = model.__table__
     connection = await session.connection()
     for shape in {tuple(sorted(r)) for r in rows}:
         same = [r for r in rows if tuple(sorted(r)) == shape]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date
 from functools import cache
 from typing import Any
@@ -31,22 +31,45 @@ def to_json(record: NormalisedRecord) -> dict[str, Any]:
     return out
 
 
+def _as_frozenset(value: Any) -> Any:
+    return frozenset(value) if isinstance(value, list) else value
+
+
+def _as_tuple(value: Any) -> Any:
+    return tuple(value) if isinstance(value, list) else value
+
+
+def _as_date(value: Any) -> Any:
+    return date.fromisoformat(value) if isinstance(value, str) else value
+
+
+def _keep(value: Any) -> Any:
+    return value
+
+
 @cache
-def _field_kinds() -> dict[str, str]:
-    return {f.name: str(f.type) for f in dataclasses.fields(NormalisedRecord)}
+def _converters() -> dict[str, Callable[[Any], Any]]:
+    """Per field, how its JSON value becomes the record's value (decided once, not per row)."""
+    out: dict[str, Callable[[Any], Any]] = {}
+    for f in dataclasses.fields(NormalisedRecord):
+        kind = str(f.type)
+        if f.name in _date_fields():
+            out[f.name] = _as_date
+        elif "frozenset" in kind:
+            out[f.name] = _as_frozenset
+        elif "tuple" in kind:
+            out[f.name] = _as_tuple
+        else:
+            out[f.name] = _keep
+    return out
 
 
 def from_json(data: Mapping[str, Any]) -> NormalisedRecord:
     """Rebuild a NormalisedRecord stored by to_json; unknown keys are ignored."""
-    kinds = _field_kinds()
-    values: dict[str, Any] = {}
-    for name, value in data.items():
-        kind = kinds.get(name)
-        if kind is None:
-            continue
-        if name in _date_fields() and isinstance(value, str):
-            value = date.fromisoformat(value)
-        elif isinstance(value, list):
-            value = frozenset(value) if "frozenset" in kind else tuple(value)
-        values[name] = value
+    converters = _converters()
+    values = {
+        name: convert(value)
+        for name, value in data.items()
+        if (convert := converters.get(name)) is not None
+    }
     return NormalisedRecord(**values)

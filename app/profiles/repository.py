@@ -6,12 +6,13 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from sqlalchemy import TextClause, or_, text, update
+from sqlalchemy import TextClause, text, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from app.core.db import is_postgres, member_of
-from app.models import DoNotMerge, Profile, RecordKey, SourceRecord, Stay
+from app.core.db import is_postgres
+from app.models import Profile, RecordKey, SourceRecord, Stay
+from app.profiles import batch_repository as batch_repo
 
 
 @dataclass(frozen=True)
@@ -21,49 +22,77 @@ class KeyHits:
     profile_ids: frozenset[str]
     profiles_per_key: dict[str, int]
     profiles_by_key: dict[str, list[str]]
+    known: frozenset[str] = frozenset()  # profiles of the stored records asked for by source id
 
 
 async def key_hits(
-    session: AsyncSession, tenant_id: str, keys: Collection[str], cap: int
+    session: AsyncSession,
+    tenant_id: str,
+    keys: Collection[str],
+    cap: int,
+    idents: Collection[tuple[str, str]] = (),
 ) -> KeyHits:
-    """Up to `cap` profiles per key, and per key the number of profiles holding it up to cap+1.
+    """Up to `cap` profiles per key, and per key the number of profiles holding it up to cap+1;
+    with `idents`, also the profiles of the stored records with those (source, id) pairs.
 
     Each key's scan stops after cap+1 distinct profiles, so a key held by a million records
     costs what a rare one does. Counts beyond cap+1 are never needed: an identifier held by
     more than `max_key_profiles` (at most `cap`) profiles is "shared" whatever its true count.
     """
-    if not keys:
+    if not keys and not idents:
         return KeyHits(frozenset(), {}, {})
+    known: set[str] = set()
     if is_postgres(session):
-        rows = await _capped_hits_postgres(session, tenant_id, sorted(keys), cap + 1)
+        rows = await _capped_hits_postgres(session, tenant_id, sorted(keys), cap + 1, idents)
     else:
         rows = await _capped_hits_sqlite(session, tenant_id, sorted(keys), cap + 1)
+        known = await batch_repo.profiles_of_source_ids(session, tenant_id, idents)
     per_key: dict[str, list[str]] = {}
     for key, profile_id in rows:
-        per_key.setdefault(key, []).append(profile_id)
+        if key is None:
+            known.add(profile_id)
+        else:
+            per_key.setdefault(key, []).append(profile_id)
     kept = {key: sorted(profiles)[:cap] for key, profiles in per_key.items()}
     return KeyHits(
         frozenset(p for profiles in kept.values() for p in profiles),
         {key: len(profiles) for key, profiles in per_key.items()},
         kept,
+        frozenset(known),
     )
 
 
+# The profiles of the batch's own records (by source id) come back with a NULL key: one round
+# trip finds both the known records and the candidates.
 _CAPPED_HITS_PG = text(
     "SELECT k.key, h.profile_id FROM unnest(CAST(:keys AS text[])) AS k(key)"
     " CROSS JOIN LATERAL (SELECT DISTINCT r.profile_id FROM record_keys AS r"
     "  WHERE r.tenant_id = :tenant AND r.key = k.key ORDER BY r.profile_id LIMIT :limit) AS h"
+    " UNION ALL SELECT NULL, s.profile_id"
+    " FROM unnest(CAST(:sources AS text[]), CAST(:ids AS text[])) AS i(source, rid)"
+    " JOIN source_records AS s ON s.tenant_id = :tenant AND s.source = i.source"
+    "  AND s.source_record_id = i.rid"
 )
 
 
 async def _capped_hits_postgres(
-    session: AsyncSession, tenant_id: str, keys: list[str], limit: int
-) -> list[tuple[str, str]]:
+    session: AsyncSession,
+    tenant_id: str,
+    keys: list[str],
+    limit: int,
+    idents: Collection[tuple[str, str]],
+) -> list[tuple[str | None, str]]:
     # One statement shape whatever the number of keys: planned once per connection.
     connection = await session.connection()
-    result = await connection.execute(
-        _CAPPED_HITS_PG, {"keys": keys, "tenant": tenant_id, "limit": limit}
-    )
+    pairs = sorted(set(idents))
+    params = {
+        "keys": keys,
+        "tenant": tenant_id,
+        "limit": limit,
+        "sources": [source for source, _ in pairs],
+        "ids": [ident for _, ident in pairs],
+    }
+    result = await connection.execute(_CAPPED_HITS_PG, params)
     return [(key, profile_id) for key, profile_id in result.all()]
 
 
@@ -77,9 +106,12 @@ def _capped_hits_sqlite_statement(terms: int) -> TextClause:
     Built once per number of keys: compiling hundreds of subqueries per batch costs more than
     running them. Only parameter names are formatted in; every value is bound.
     """
+    # The key is added outside the DISTINCT: inside, it costs a temporary B-tree per lookup
+    # where the index already yields distinct profiles in order.
     lookups = [
-        f"SELECT * FROM (SELECT DISTINCT :k{i} AS key, profile_id FROM record_keys"  # noqa: S608
-        f" WHERE tenant_id = :tenant AND key = :k{i} ORDER BY profile_id LIMIT :limit)"
+        f"SELECT :k{i} AS key, profile_id FROM (SELECT DISTINCT profile_id"  # noqa: S608
+        f" FROM record_keys WHERE tenant_id = :tenant AND key = :k{i}"
+        " ORDER BY profile_id LIMIT :limit)"
         for i in range(terms)
     ]
     return text(" UNION ALL ".join(lookups))
@@ -87,9 +119,9 @@ def _capped_hits_sqlite_statement(terms: int) -> TextClause:
 
 async def _capped_hits_sqlite(
     session: AsyncSession, tenant_id: str, keys: list[str], limit: int
-) -> list[tuple[str, str]]:
+) -> list[tuple[str | None, str]]:
     connection = await session.connection()
-    found: list[tuple[str, str]] = []
+    found: list[tuple[str | None, str]] = []
     for start in range(0, len(keys), _SQLITE_TERMS):
         chunk = keys[start : start + _SQLITE_TERMS]
         params: dict[str, str | int] = {f"k{i}": key for i, key in enumerate(chunk)}
@@ -109,23 +141,6 @@ async def records_of_profiles(
         SourceRecord.tenant_id == tenant_id, col(SourceRecord.profile_id).in_(list(profile_ids))
     )
     return (await session.exec(stmt)).all()
-
-
-async def separated_pairs(
-    session: AsyncSession, tenant_id: str, record_keys: Collection[str]
-) -> list[frozenset[str]]:
-    """Do-not-merge rules touching any of the given record keys."""
-    if not record_keys:
-        return []
-    keys = list(record_keys)
-    stmt = select(DoNotMerge).where(
-        DoNotMerge.tenant_id == tenant_id,
-        or_(
-            member_of(session, DoNotMerge.record_a, keys),
-            member_of(session, DoNotMerge.record_b, keys),
-        ),
-    )
-    return [frozenset((r.record_a, r.record_b)) for r in (await session.exec(stmt)).all()]
 
 
 async def move_profiles(

@@ -6,6 +6,7 @@ ingest fast: the online path is a batch of one, the bulk import a batch of hundr
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -26,7 +27,7 @@ class Row:
     source: str
     source_record_id: str
     profile_id: str
-    data: dict[str, Any] | None  # None: not loaded yet (only golden fields need it)
+    data: dict[str, Any] | None  # None: stored, parsed from `data_text` when first needed
     norm: NormalisedRecord
     norm_json: dict[str, Any]
     keys: list[str]
@@ -37,18 +38,21 @@ class Row:
     updated_at: datetime
     is_new: bool = False
     changed: bool = False
+    data_text: str | None = None  # the stored data as read: parsed only for golden fields
 
     def view(self) -> RecordView:
-        assert self.data is not None, "load data before computing golden fields"
+        if self.data is None:
+            assert self.data_text is not None, "a stored record is read with its data"
+            self.data = json.loads(self.data_text)
         return RecordView(self.source, self.data, self.norm_json, self.updated_at)
 
 
 @dataclass
 class StayRow:
-    """A reservation, keyed by (source, reservation id)."""
+    """A reservation the batch writes, keyed by (source, reservation id); the write keeps the
+    stored row instead when that is a newer version of the reservation."""
 
     values: dict[str, Any]
-    is_new: bool
 
 
 @dataclass
@@ -179,9 +183,7 @@ class WorkingSet:
             "updated_at": utcnow(),
         }
         if found is None:
-            self.stays[ident] = StayRow(
-                {"id": new_id(), "tenant_id": self.tenant_id, **values}, is_new=True
-            )
+            self.stays[ident] = StayRow({"id": new_id(), "tenant_id": self.tenant_id, **values})
         else:
             found.values.update(values)
 
