@@ -44,14 +44,14 @@ async def _run(tenant_id: str, records: list[dict[str, Any]], cap: int) -> dict[
     from connectors.base import GuestRecord
 
     loaded_rows: list[int] = []
-    original = batch_repository.record_rows_of_profiles
+    original = batch_repository.neighbourhood_rows
 
-    async def counting(*args: Any) -> list[Any]:
-        rows = await original(*args)
+    async def counting(*args: Any) -> tuple[list[Any], set[frozenset[str]]]:
+        rows, separated = await original(*args)
         loaded_rows.append(len(rows))
-        return rows
+        return rows, separated
 
-    batch_repository.record_rows_of_profiles = counting  # type: ignore[assignment]
+    batch_repository.neighbourhood_rows = counting  # type: ignore[assignment]
     engine = create_engine(pg_url(DB))
     sessions = session_factory(engine)
     async with transaction(sessions) as session:
