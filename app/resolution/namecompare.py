@@ -30,7 +30,8 @@ def given_level(a: str | None, b: str | None, ga: frozenset[str], gb: frozenset[
         return "else"
     if min(len(a), len(b)) <= 3:
         # Jaro-Winkler flatters short names ("li"/"lei" are twins, not a typo); allow only a
-        # one-keystroke slip of the same length ("ned"/"nde", "zac"/"zqc") or a prefix.
+        # one-keystroke slip of the same length ("ned"/"nde", "zac"/"zqc"), a letter dropped
+        # after the first ("jse"/"jose") or a prefix.
         if a.startswith(b) or b.startswith(a):
             return "jw92"
         one_slip = len(a) == len(b) and OSA.distance(a, b, score_cutoff=1) <= 1
