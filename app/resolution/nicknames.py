@@ -1,4 +1,5 @@
-"""Nickname and spelling-variant groups for given names (English, German, Spanish, French…).
+"""Nickname and spelling-variant groups for given names (English, German, Spanish, French,
+Slavic, Arabic…).
 
 Each line is one group: the canonical name first, then nicknames and spellings that stand for
 it. A nickname may belong to several groups ("chris"); two names match as nicknames when they
@@ -9,17 +10,18 @@ from __future__ import annotations
 
 _GROUPS = """
 abigail abby abbie gail
-abraham abe bram
+abraham abe bram ibrahim
 adelaide addie heidi
 albert al bert bertie albrecht
 alexander alex alec alek sandy sasha xander alexandre alejandro alessandro
+alexander aleksandr alexandr oleksandr shura sanya
 alexandra alex alexa sandra sasha lexi alejandra alessandra
 alfred al alf alfie fred freddie
 alfonso alfons alphonse fonzie poncho
 alice ali allie alicia
 allison allie ali alison
 amanda mandy manda
-andrew andy drew andreas andre andres andrea
+andrew andy drew andreas andre andres andrea andrei andrey andriy
 angela angie angelika angelica
 anne ann annie anna nan nancy anita hanna hannah anja anka
 anthony tony anton antonio antoine toni
@@ -37,7 +39,7 @@ bridget biddy bridgette brigitte brigitta gitte
 carl karl charles
 caroline carol carolyn carrie karoline carolina
 catherine cathy kate katie kathy cat kathryn katherine kathleen kat katharina katarina
-catherine kathi kaethe katja catalina cathrine katrin
+catherine kathi kaethe katja catalina cathrine katrin ekaterina yekaterina katerina katya
 charles charlie chuck chas chaz carlos carlo karl carl charly
 charlotte lottie lotte charly carlota
 christian chris kris christiaan krzysztof
@@ -63,7 +65,7 @@ emily em emmy emilie emilia
 emma em emmy
 eric rick erik
 ernest ernie ernst ernesto
-eugene gene eugen eugenio
+eugene gene eugen eugenio evgeny yevgeny evgeni zhenya
 evelyn eve evie
 florence flo florenz
 frances fran fanny francesca franziska francisca francoise
@@ -79,7 +81,7 @@ gregory greg gregor gregorio gregoire
 gustav gus gustavo gustave
 harold hal harry
 harriet hattie
-helen nell nellie helena helene elena lena ellen
+helen nell nellie helena helene elena lena ellen yelena olena
 henry hank harry hal heinrich heinz enrique henri enrico hendrik
 herbert herb bert
 hubert bert hugh
@@ -94,9 +96,9 @@ jennifer jen jenny jenn
 jeremiah jerry jeremy
 jessica jess jessie
 joan joanie joanna johanna jo hanne
-john jack johnny jon hans johann johannes jan juan jean giovanni ivan sean jens
+john jack johnny jon hans johann johannes jan juan jean giovanni ivan sean jens vanya
 jonathan jon jonny nathan
-joseph joe joey jo jose pepe giuseppe josef sepp
+joseph joe joey jo jose pepe giuseppe josef sepp yusuf yousef youssef
 josephine jo josie fifi josefina pepita
 joshua josh
 judith judy jutta
@@ -114,7 +116,7 @@ lucy lucia lucie luzia
 magdalena magda lena madeleine madeline maddie
 margaret maggie meg peggy marge madge greta gretchen margarete margarita rita margot marguerite
 margaret margit daisy
-maria mary marie mia mimi mitzi maja mariah mariana marion
+maria mary marie mia mimi mitzi maja mariah mariana marion masha mariya
 mark marc marco markus marcus
 martha marty marta marthe
 martin marty martino
@@ -122,20 +124,21 @@ matthew matt mathias matthias mateo matteo mathieu matthieu
 maximilian max maxi maxim maximo maximilien
 maxwell max
 melissa mel missy
-michael mike mikey mick micky mitch michel miguel michele mikhail michi
+michael mike mikey mick micky mitch michel miguel michele mikhail michi misha
 michelle shelly michaela micheline
 nancy nan
-natalie nat natalia nathalie
+natalie nat natalia nathalie natalya nataliya natasha
 nathaniel nat nate nathan
 nicholas nick nicky nico nicolas nikolaus klaus claus niklas nicola niccolo
+nicholas nikolai nikolay mykola kolya
 nicole nicki nikki nicola nicolette
 oliver ollie olivier oliverio
 olivia liv livvy
 pamela pam
 patricia pat patty trish tricia patrizia
 patrick pat paddy patrice patricio
-paul paulie pablo paolo pol
-peter pete pierre pedro pietro piotr
+paul paulie pablo paolo pol pavel pasha
+peter pete pierre pedro pietro piotr pyotr petr
 philip phil pip philipp felipe filippo philippe
 rachel rach raquel
 ralph rafe ralf
@@ -213,6 +216,16 @@ antonio toninho tonho toni
 francisca chica chiquinha
 nicola nico nicolo nicolas
 joao joaozinho
+dmitri dmitry dmitrii dima mitya
+sergei sergey serhiy serezha
+vladimir volodymyr volodya vova
+tatiana tatyana tanya
+olga olya
+svetlana sveta
+yuri yury yuriy
+anastasia nastya
+alexei aleksei alexey oleksiy alyosha lyosha
+muhammad mohammed mohammad mohamed muhammed mehmet
 """
 
 

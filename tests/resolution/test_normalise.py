@@ -129,6 +129,11 @@ def test_transliterations_share_a_key(a: str, b: str) -> None:
         ("Kasia", "Katarzyna"),
         ("Hans", "Johannes"),
         ("Paco", "Francisco"),
+        ("Sasha", "Aleksandr"),
+        ("Alexandr", "Alexander"),
+        ("Katya", "Ekaterina"),
+        ("Dima", "Dmitry"),
+        ("Mohammed", "Muhammad"),
     ],
 )
 def test_nicknames_share_a_group(nick: str, full: str) -> None:
@@ -180,3 +185,19 @@ def test_record_fields() -> None:
     assert n.loyalty == "LY123"
     assert n.date_of_birth is None  # placeholder birth dates are not facts
     assert n.reservation == "booking:B-1"
+    assert n.bookings == ()  # too short to tell one booking from another
+
+
+def test_booking_numbers_hold_the_channel_number_folded() -> None:
+    n = guest(
+        source="mews",
+        first_name="Anna",
+        last_name="Weber",
+        stay={
+            "reservation_id": "mews-7781-a2",
+            "arrival": "2026-01-01",
+            "departure": "2026-01-02",
+            "channel_reservation_id": "4417 220 931",
+        },
+    )
+    assert n.bookings == ("4417220931", "MEWS7781A2")
