@@ -9,7 +9,7 @@ import jellyfish
 from app.resolution.types import NormalisedRecord
 
 # Identifier keys: sharing one is strong evidence and may link on its own (subject to rules).
-STRONG_KINDS = frozenset({"email", "loyalty", "social", "doc", "phone"})
+STRONG_KINDS = frozenset({"email", "loyalty", "social", "doc", "phone", "booking"})
 
 
 @lru_cache(maxsize=65536)
@@ -59,6 +59,7 @@ def blocking_keys(n: NormalisedRecord) -> list[str]:
         keys.append(f"doc:{n.document}")
     if n.phone:
         keys.append(f"phone:{n.phone}")
+    keys.extend(f"booking:{b}" for b in n.bookings)
 
     given = n.given_key
     family = n.family_key

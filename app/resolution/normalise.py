@@ -180,6 +180,16 @@ def _plausible_dob(value: date | None) -> date | None:
     return value
 
 
+# Shorter numbers (a small PMS's "1042") recur across systems and say nothing about the booking.
+_MIN_BOOKING_CHARS = 6
+
+
+def booking_numbers(*numbers: str | None) -> tuple[str, ...]:
+    """Distinct booking numbers, folded ("ABC-123 456" -> "ABC123456"), distinctive ones only."""
+    folded = {_ALNUM.sub("", n.upper()) for n in numbers if n}
+    return tuple(sorted(n for n in folded if len(n) >= _MIN_BOOKING_CHARS))
+
+
 def _social_key(record: GuestRecord) -> str | None:
     social = record.social
     if social is None:
@@ -211,6 +221,7 @@ def normalise(record: GuestRecord) -> NormalisedRecord:
     postcode = _ALNUM.sub("", address.postcode.upper()) if address and address.postcode else None
     loyalty = _ALNUM.sub("", record.loyalty_number.upper()) if record.loyalty_number else None
     reservation = f"{record.source}:{record.stay.reservation_id}" if record.stay else None
+    stay = record.stay
     house, street = split_line((address.line1 or address.line2) if address else None)
     return NormalisedRecord(
         key=f"{record.source}:{record.source_record_id}",
@@ -231,6 +242,7 @@ def normalise(record: GuestRecord) -> NormalisedRecord:
         document=document.number if document else None,
         social=_social_key(record),
         reservation=reservation,
+        bookings=booking_numbers(stay.reservation_id, stay.channel_reservation_id) if stay else (),
         given_key=name_key(name.given),
         given_groups=nickname_groups(name.given.split()[0]) if name.given else frozenset(),
         family_key=name_key(name.family),

@@ -16,7 +16,11 @@ CORROBORATING = ("dob", "email", "phone", "loyalty", "document", "social")
 AGREEING = frozenset({"exact", "swap", "one_part", "tail", "local", "fuzzy"})
 # Rules that decide a pair on an identifier alone; "uncorroborated" and
 # "verified-emails-differ" only stop a link by score.
-STRONG_RULES = frozenset({"relay-same-booking", "loyalty", "social", "document", "verified-email"})
+STRONG_RULES = frozenset(
+    {"relay-same-booking", "same-booking", "loyalty", "social", "document", "verified-email"}
+)
+# Family-name levels that name the same family (typos and compound surnames included).
+_FAMILY_AGREES = frozenset({"exact", "tokens", "jw92", "jw80"})
 _NAME_FIELDS = ("given", "family", "name_swap", "namesakes")
 # id_counts entry: profiles holding the incoming record's name (its "names:" keys). A name-only
 # address (maria.garcia@) is as common as the name: once more than this many profiles hold the
@@ -124,7 +128,7 @@ def score_pair(
     corroborated = _corroborated(
         levels, named_email="email" not in shared, fuzzy=not inboxes_differ
     )
-    rule = _strong_rule(incoming, other, levels)
+    rule = _strong_rule(incoming, other, pair)
     if rule == "verified-email" and levels["email"] == "exact_named" and "email" in shared:
         rule = None  # a name-only inbox of a common name: namesakes have one like it
     if rule is None and inboxes_differ:
@@ -167,8 +171,21 @@ def _corroborated(
     )
 
 
-def _strong_rule(a: NormalisedRecord, b: NormalisedRecord, levels: dict[str, str]) -> str | None:
+def _same_booking(a: NormalisedRecord, b: NormalisedRecord, pair: PairLevels) -> bool:
+    """Two systems' records of one booking (the OTA's and the PMS copy) that name one guest.
+
+    One system's records of one booking are its booker and companions: other people. Across
+    systems the booking number says which stay; the name says which of its guests.
+    """
+    if a.source == b.source or not a.bookings or not set(a.bookings) & set(b.bookings):
+        return False
+    levels = pair.levels
+    return levels["family"] in _FAMILY_AGREES and levels["given"] != "else" and not pair.conflicts
+
+
+def _strong_rule(a: NormalisedRecord, b: NormalisedRecord, pair: PairLevels) -> str | None:
     """The identifier rule that links this pair on its own, if any."""
+    levels = pair.levels
     if (
         a.email_kind == "relay"
         and b.email_kind == "relay"
@@ -179,6 +196,8 @@ def _strong_rule(a: NormalisedRecord, b: NormalisedRecord, levels: dict[str, str
         and a.reservation.partition(":")[2] == b.reservation.partition(":")[2]
     ):
         return "relay-same-booking"
+    if _same_booking(a, b, pair):
+        return "same-booking"
     for comp in ("loyalty", "social", "document"):
         if levels[comp] == "exact":
             return comp

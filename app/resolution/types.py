@@ -31,6 +31,9 @@ class NormalisedRecord:
     document: str | None = None  # keyed hash of the canonical document, computed by the caller
     social: str | None = None  # "google:<sub>", "microsoft:<tid>:<oid>", "apple:<sub>"
     reservation: str | None = None  # reservation id, scoped to the source
+    # Booking numbers of its stay (its own and the channel's), folded: the PMS copy of an OTA
+    # booking carries the OTA's number, so two sources' records of one booking share one.
+    bookings: tuple[str, ...] = ()
     # Precomputed comparison helpers (filled by normalise(); decide() must stay cheap).
     given_key: str | None = None  # transliteration-insensitive form (mueller == muller)
     given_groups: frozenset[str] = frozenset()  # nickname groups the given name belongs to

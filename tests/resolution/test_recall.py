@@ -175,6 +175,39 @@ RECALL: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
         },
     ),
     (
+        "OTA booking without an email and the PMS copy of it with the alias",
+        {
+            "source": "booking",
+            "first_name": "KLAUS",
+            "last_name": "Wolf",
+            "address": {"country": "DE"},
+            "stay": stay("1439219432"),
+        },
+        {
+            "source": "apaleo",
+            "first_name": "Klaus",
+            "last_name": "Wolf",
+            "email": "atfp83lf.dizv4i@guest.booking.com",
+            "phone": "+4915124528103",
+            "stay": stay("1439219432"),
+        },
+    ),
+    (
+        "PMS copy naming the OTA booking as its channel number, family name mistyped",
+        {
+            "source": "expedia",
+            "first_name": "Thomas",
+            "last_name": "Müller",
+            "stay": stay("566901056"),
+        },
+        {
+            "source": "mews",
+            "first_name": "Thomas",
+            "last_name": "üMller",
+            "stay": {**stay("MEWS-88231-A"), "channel_reservation_id": "566901056"},
+        },
+    ),
+    (
         "loyalty number",
         {"first_name": "Ana", "last_name": "Costa", "loyalty_number": "LY-123-456"},
         {

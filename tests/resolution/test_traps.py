@@ -151,6 +151,31 @@ TRAPS: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
         },
     ),
     (
+        "booker and companion on one OTA booking, the PMS copy names the companion",
+        {
+            "source": "booking",
+            "first_name": "Hanne",
+            "last_name": "Nielsen",
+            "stay": stay("5397197094"),
+        },
+        {
+            "source": "mews",
+            "first_name": "Peter",
+            "last_name": "Nielsen",
+            "stay": stay("5397197094"),
+        },
+    ),
+    (
+        "father and son of one name on one reservation of one system",
+        {"source": "opera", "first_name": "John", "last_name": "Miller", "stay": stay("88231907")},
+        {"source": "opera", "first_name": "John", "last_name": "Miller", "stay": stay("88231907")},
+    ),
+    (
+        "short reservation numbers of two systems that happen to agree",
+        {"source": "cloudbeds", "first_name": "Maria", "last_name": "Garcia", "stay": stay("1042")},
+        {"source": "apaleo", "first_name": "Maria", "last_name": "Garcia", "stay": stay("1042")},
+    ),
+    (
         "namesakes whose name-based emails collide",
         {
             "first_name": "Sarah",
