@@ -258,6 +258,10 @@ def _print_import_report(report: object) -> None:
         console.print(f"failed: {count} x {reason}")
     for failure in report.failures[:10]:
         console.print(f"  line {failure['line']}: {failure['reason']}: {failure['detail']}")
+    if report.repaired_lines:
+        console.print(f"mended or dropped fields on {report.repaired_lines} lines:")
+    for repair, count in report.repairs.most_common(10):
+        console.print(f"  {count} x {repair}")
     typer.echo(
         " ".join(
             f"{k}={report.outcomes.get(k, 0)}"

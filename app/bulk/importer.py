@@ -17,9 +17,9 @@ from typing import Any
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from app.bulk.lenient import read_lenient
 from app.core.db import refresh_statistics, transaction
 from app.ingest.service import ingest_prepared, prepare_record
-from app.ingest.validation import validate_record
 from app.matching.service import MatchingConfig
 from app.profiles.linking import Incoming
 
@@ -31,6 +31,9 @@ class ImportReport:
     outcomes: Counter[str] = field(default_factory=Counter)
     failures: list[dict[str, Any]] = field(default_factory=list)
     failure_reasons: Counter[str] = field(default_factory=Counter)
+    # Fields mended or dropped by the lenient reading (pointer: what was done), and lines so.
+    repairs: Counter[str] = field(default_factory=Counter)
+    repaired_lines: int = 0
     lines: int = 0
     resumed_from_line: int = 0
 
@@ -98,9 +101,11 @@ async def import_file(
 
     async def commit_oldest() -> None:
         future, offset, last_line = in_flight.popleft()
-        prepared, failures = await future
+        prepared, failures, repairs = await future
         for line_no, reason, detail in failures:
             report.fail(line_no, reason, detail)
+        report.repaired_lines += len({line_no for line_no, _ in repairs})
+        report.repairs.update(repair for _, repair in repairs)
         await _ingest_batch(prepared, report, tenant_id, sessions, matching)
         checkpoint.save(offset, last_line, report.outcomes)
         await statistics.after(len(prepared))
@@ -144,7 +149,7 @@ def _rare_collections() -> Iterator[None]:
 
 
 _GC_YOUNGEST, _GC_OLDEST = 10_000, 100
-PreparedChunk = tuple[list[tuple[int, Incoming]], list[tuple[int, str, str]]]
+PreparedChunk = tuple[list[tuple[int, Incoming]], list[tuple[int, str, str]], list[tuple[int, str]]]
 
 
 @contextmanager
@@ -196,19 +201,21 @@ def prepare_lines(lines: list[tuple[int, bytes]], secret_key: str) -> PreparedCh
     """Parse, validate, sanitise and normalise lines (runs in the preparing process)."""
     prepared: list[tuple[int, Incoming]] = []
     failures: list[tuple[int, str, str]] = []
+    repairs: list[tuple[int, str]] = []
     for line_no, raw in lines:
         try:
             item = json.loads(raw)
         except (json.JSONDecodeError, UnicodeDecodeError) as exc:
             failures.append((line_no, "malformed-json", str(exc)))
             continue
-        record, errors = validate_record(item)
+        record, errors, mended = read_lenient(item)
         if record is None:
             first = errors[0] if errors else {"pointer": "", "message": "invalid"}
             failures.append((line_no, f"invalid {first['pointer']}", first["message"]))
             continue
+        repairs.extend((line_no, repair) for repair in mended)
         prepared.append((line_no, prepare_record(record, secret_key)))
-    return prepared, failures
+    return prepared, failures, repairs
 
 
 class _Statistics:

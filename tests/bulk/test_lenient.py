@@ -1,0 +1,94 @@
+"""Files from other systems: unambiguous slips are mended, the rest dropped, never guessed."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import pytest
+
+from app.bulk.lenient import read_lenient
+
+BASE = {"source": "pms", "source_record_id": "R1", "first_name": "Anna", "last_name": "Müller"}
+STAY = {"reservation_id": "X1", "arrival": "2026-01-01", "departure": "2026-01-03"}
+
+# (case, fields over BASE, what the record then holds, the repair reported)
+MENDED: list[tuple[str, dict[str, Any], dict[str, Any], str]] = [
+    (
+        "day first, dotted",
+        {"date_of_birth": "14.03.1985"},
+        {"date_of_birth": date(1985, 3, 14)},
+        "/date_of_birth: date read",
+    ),
+    (
+        "month first, day over 12",
+        {"date_of_birth": "03/14/1985"},
+        {"date_of_birth": date(1985, 3, 14)},
+        "/date_of_birth: date read",
+    ),
+    (
+        "compact",
+        {"date_of_birth": "19850314"},
+        {"date_of_birth": date(1985, 3, 14)},
+        "/date_of_birth: date read",
+    ),
+    ("empty birth date", {"date_of_birth": ""}, {"date_of_birth": None}, "/date_of_birth: dropped"),
+    (
+        "no birth date written as a word",
+        {"date_of_birth": "unknown"},
+        {"date_of_birth": None},
+        "/date_of_birth: dropped",
+    ),
+    (
+        "phone as a number",
+        {"phone": 4930123456},
+        {"phone": "4930123456"},
+        "/phone: number read as text",
+    ),
+    (
+        "record id as a number",
+        {"source_record_id": 123},
+        {"source_record_id": "123"},
+        "/source_record_id: number",
+    ),
+    ("not an email address", {"email": "anna at example"}, {"email": None}, "/email: dropped"),
+    ("a column of its own", {"adults": 2}, {"first_name": "Anna"}, "/adults: dropped"),
+    ("address as one line", {"address": "Hauptstr. 5, 10115 Berlin"}, {}, "/address: address line"),
+]
+
+
+@pytest.mark.parametrize(
+    ("case", "fields", "expected", "repair"), MENDED, ids=[m[0] for m in MENDED]
+)
+def test_a_slip_is_mended_and_reported(
+    case: str, fields: dict[str, Any], expected: dict[str, Any], repair: str
+) -> None:
+    record, errors, repairs = read_lenient({**BASE, **fields})
+    assert record is not None and not errors, (case, errors)
+    for name, value in expected.items():
+        assert getattr(record, name) == value, case
+    assert any(r.startswith(repair) for r in repairs), repairs
+
+
+def test_times_on_stay_dates_are_cut_and_a_stay_without_dates_goes() -> None:
+    record, _, repairs = read_lenient(
+        {**BASE, "stay": {**STAY, "arrival": "2026-01-01T15:00:00", "adults": 2}}
+    )
+    assert record is not None and record.stay is not None
+    assert record.stay.arrival == date(2026, 1, 1)
+    assert {r.split(":")[0] for r in repairs} == {"/stay/arrival", "/stay/adults"}
+    record, _, repairs = read_lenient({**BASE, "stay": {**STAY, "arrival": "soon"}})
+    assert record is not None and record.stay is None and "/stay: dropped (missing)" in repairs
+
+
+@pytest.mark.parametrize(
+    "fields", [{"source_record_id": None}, {"source": ""}, {"source_record_id": ["R1"]}]
+)
+def test_a_line_without_its_identity_fails(fields: dict[str, Any]) -> None:
+    record, errors, repairs = read_lenient({**BASE, **fields})
+    assert record is None and errors and not repairs
+
+
+def test_a_valid_line_is_read_as_it_is() -> None:
+    record, errors, repairs = read_lenient({**BASE, "date_of_birth": "1985-03-14"})
+    assert record is not None and not errors and not repairs
