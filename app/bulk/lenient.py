@@ -34,9 +34,9 @@ def read_lenient(item: Any) -> tuple[GuestRecord | None, list[dict[str, Any]], l
     repairs: list[str] = []
     for _ in range(_ROUNDS):
         fixes = [_mend(mended, err) for err in errors]
-        if not all(fixes):
+        if any(fix is None for fix in fixes):
             return None, errors, []  # something we will not guess: the line fails as it was
-        repairs.extend(f for f in fixes if f)
+        repairs.extend(fix for fix in fixes if fix)
         record, errors = validate_record(mended)
         if record is not None:
             return record, [], repairs
@@ -44,7 +44,8 @@ def read_lenient(item: Any) -> tuple[GuestRecord | None, list[dict[str, Any]], l
 
 
 def _mend(item: dict[str, Any], error: dict[str, Any]) -> str | None:
-    """Mend the field an error points at, in place; the repair's name, or None if not mendable."""
+    """Mend the field an error points at, in place: what was done ("" if nothing was left to
+    do), or None when it is not ours to mend."""
     path = [p for p in str(error.get("pointer", "")).split("/") if p]
     code = str(error.get("code"))
     if not path or (path[0] in _REQUIRED and code != "string_type"):
@@ -53,6 +54,8 @@ def _mend(item: dict[str, Any], error: dict[str, Any]) -> str | None:
     for part in path[:-1]:
         parent = parent.get(part) if isinstance(parent, dict) else None
     name = path[-1]
+    if parent is None and len(path) > 1:
+        return ""  # its block was dropped by an earlier repair of this round
     if not isinstance(parent, dict):
         return None
     if name not in parent:

@@ -79,6 +79,13 @@ def test_times_on_stay_dates_are_cut_and_a_stay_without_dates_goes() -> None:
     assert {r.split(":")[0] for r in repairs} == {"/stay/arrival", "/stay/adults"}
     record, _, repairs = read_lenient({**BASE, "stay": {**STAY, "arrival": "soon"}})
     assert record is not None and record.stay is None and "/stay: dropped (missing)" in repairs
+    both = {**STAY, "arrival": "soon", "departure": "later"}
+    record, _, repairs = read_lenient({**BASE, "stay": both})
+    assert (
+        record is not None
+        and record.stay is None
+        and repairs.count("/stay: dropped (missing)") == 1
+    )
 
 
 @pytest.mark.parametrize(
