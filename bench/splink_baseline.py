@@ -89,6 +89,13 @@ def _relay(rec: dict[str, Any]) -> bool:
     return str(rec.get("email", "")).strip().lower().endswith(RELAYS)
 
 
+def _booking(rec: dict[str, Any]) -> str | None:
+    stay = rec.get("stay") or {}
+    number = stay.get("channel_reservation_id") or stay.get("reservation_id")
+    folded = re.sub(r"[^A-Z0-9]", "", str(number or "").upper())
+    return folded if len(folded) >= 6 else None
+
+
 def prepare(records: list[dict[str, Any]]) -> pd.DataFrame:
     """One standardised row per (source, source_record_id); the newest version wins."""
     latest = {(r["source"], r["source_record_id"]): r for r in records}
@@ -116,6 +123,8 @@ def prepare(records: list[dict[str, Any]]) -> pd.DataFrame:
                 "document": (rec.get("document") or {}).get("number"),
                 "loyalty": re.sub(r"\D", "", rec.get("loyalty_number") or "") or None,
                 "social": f"{social['provider']}:{social['subject']}" if social else None,
+                # The PMS copy of an OTA booking carries the OTA's number: one booking, one guest.
+                "booking": _booking(rec),
             }
         )
     return pd.DataFrame(rows)
@@ -139,6 +148,7 @@ def _settings(df: pd.DataFrame) -> SettingsCreator:
         "document": cl.DamerauLevenshteinAtThresholds("document", [1, 2]),
         "loyalty": cl.ExactMatch("loyalty"),
         "alias": cl.ExactMatch("alias"),
+        "booking": cl.ExactMatch("booking"),
         "social": cl.ExactMatch("social"),
     }
     comparisons += [c for col, c in optional.items() if col in have]
@@ -151,7 +161,7 @@ def _settings(df: pd.DataFrame) -> SettingsCreator:
     ]
     rules += [
         block_on(c)
-        for c in ("email", "phone", "document", "loyalty", "social", "alias")
+        for c in ("email", "phone", "document", "loyalty", "social", "alias", "booking")
         if c in have
     ]
     rules += [block_on("postcode", "substr(surname, 1, 1)")] if "postcode" in have else []
