@@ -93,6 +93,10 @@ def _summary(arm: Arm) -> dict[str, Any]:
         "statements": mean("statements"),
         "round_trips": mean("round_trips"),
         "prepares": mean("prepares"),
+        "by_statement": {
+            label: 1000 * sum(a["by_statement"].get(label, 0.0) for a in timed) / n
+            for label in sorted({k for a in timed for k in a["by_statement"]})
+        },
         "outcomes": dict(Counter(a["outcome"] for a in timed)),
     }
 
@@ -100,11 +104,13 @@ def _summary(arm: Arm) -> dict[str, Any]:
 def _print(arm: Arm, summary: dict[str, Any]) -> None:
     s = summary["stats"]
     phases = ", ".join(f"{p} {ms:.2f}" for p, ms in summary["phases"].items())
+    statements = ", ".join(f"{k} {ms:.2f}" for k, ms in summary["by_statement"].items())
     print(
         f"[{arm.name}] {arm.app}\n  {s.n} records: mean {s.mean:.1f} ms, p50 {s.p50:.1f}, "
         f"p95 {s.p95:.1f}, p99 {s.p99:.1f}, max {s.max:.1f}\n  mean ms per phase: {phases}; "
-        f"sql {summary['sql']:.2f}\n  statements {summary['statements']:.2f}, round trips "
-        f"{summary['round_trips']:.2f} (prepares {summary['prepares']:.2f}) per record; "
+        f"sql {summary['sql']:.2f} ({statements})\n  statements {summary['statements']:.2f}, "
+        f"round trips {summary['round_trips']:.2f} (prepares {summary['prepares']:.2f}) per "
+        f"record; "
         f"outcomes {summary['outcomes']}"
     )
 

@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import asyncio
 import json
+import random
 import sys
 import time
+import uuid
 from collections.abc import Callable
 from typing import Any
 
@@ -32,10 +34,12 @@ class Probe:
         self.statements = 0
         self.round_trips = 0
         self.prepares = 0
+        self.by_statement: dict[str, float] = {}
 
     def reset(self) -> None:
         self.phases = dict.fromkeys(PHASES, 0.0)
         self.sql, self.statements, self.round_trips, self.prepares = 0.0, 0, 0, 0
+        self.by_statement = {}
 
     def time_async(self, owner: Any, name: str, phase: str) -> None:
         original = getattr(owner, name, None)
@@ -103,8 +107,34 @@ def _instrument(probe: Probe, engine: Any) -> None:
         sent.append(time.perf_counter())
 
     @event.listens_for(engine.sync_engine, "after_cursor_execute")
-    def _after(*_: Any) -> None:
-        probe.sql += time.perf_counter() - sent.pop()
+    def _after(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        spent = time.perf_counter() - sent.pop()
+        probe.sql += spent
+        label = statement_label(statement)
+        probe.by_statement[label] = probe.by_statement.get(label, 0.0) + spent
+
+
+_LABELS = (
+    ("pg_advisory_xact_lock", "lock"),
+    ("CROSS JOIN LATERAL", "key hits"),
+    ("do_not_merge", "neighbourhood"),
+    ("WITH w0 AS", "writes"),
+)
+
+
+def statement_label(statement: str) -> str:
+    """A short name for a statement of the online path."""
+    for marker, label in _LABELS:
+        if marker in statement:
+            return label
+    return " ".join(statement.split()[:3])
+
+
+def _same_ids_in_every_arm(seed: int = 7) -> None:
+    # Ids break ties (the oldest profile, the neighbourhood ranking): with the same sequence of
+    # ids in both arms, equal code makes equal decisions record by record.
+    rng = random.Random(seed)
+    uuid.uuid4 = lambda: uuid.UUID(int=rng.getrandbits(128), version=4)
 
 
 async def _serve(db: str, tenant_id: str, raw: list[dict[str, Any]]) -> None:
@@ -165,6 +195,7 @@ async def _one(sessions: Any, probe: Probe, tenant_id: str, matching: Any, recor
         "statements": probe.statements,
         "round_trips": probe.round_trips,
         "prepares": probe.prepares,
+        "by_statement": probe.by_statement,
         "outcome": results[0].outcome,
     }
 
@@ -172,6 +203,7 @@ async def _one(sessions: Any, probe: Probe, tenant_id: str, matching: Any, recor
 def main() -> None:
     tree, db, tenant_id, path = sys.argv[1:5]
     sys.path.insert(0, tree)
+    _same_ids_in_every_arm()
     with open(path) as lines:
         raw = [json.loads(line) for line in lines]
     asyncio.run(_serve(db, tenant_id, raw))
