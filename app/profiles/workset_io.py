@@ -81,22 +81,38 @@ def _parsed(text: str) -> tuple[dict[str, Any], NormalisedRecord, tuple[str, ...
 
 
 def _row_of(record: Any, batch_keys: set[str]) -> Row:
-    norm_json, norm, all_keys = _parsed(record.normalised)
+    # Unpacked by position (batch_repository.ROW_FIELDS): a result row's attributes, looked up
+    # by name a dozen times per stored record, cost more than building the Row.
+    (
+        ident,
+        source,
+        source_record_id,
+        profile_id,
+        content_hash,
+        source_version,
+        property_code,
+        received_at,
+        updated_at,
+        normalised,
+        data_text,
+        _profile_created_at,
+    ) = record
+    norm_json, norm, all_keys = _parsed(normalised)
     return Row(
-        id=record.id,
-        source=record.source,
-        source_record_id=record.source_record_id,
-        profile_id=record.profile_id,
+        id=ident,
+        source=source,
+        source_record_id=source_record_id,
+        profile_id=profile_id,
         data=None,
-        data_text=record.data,
+        data_text=data_text,
         norm=norm,
         norm_json=norm_json,
         keys=[k for k in all_keys if k in batch_keys],  # only the batch's keys find candidates
-        content_hash=record.content_hash,
-        source_version=record.source_version,
-        property_code=record.property_code,
-        received_at=record.received_at,
-        updated_at=record.updated_at,
+        content_hash=content_hash,
+        source_version=source_version,
+        property_code=property_code,
+        received_at=received_at,
+        updated_at=updated_at,
     )
 
 
@@ -120,8 +136,9 @@ async def load_working_set(
         session, tenant_id, profile_ids, batch_records
     )
     for record in rows:
-        ws.add_row(_row_of(record, keys))
-        ws.profile_created[record.profile_id] = record.profile_created_at
+        row = _row_of(record, keys)
+        ws.add_row(row)
+        ws.profile_created[row.profile_id] = record[-1]  # the profile's creation time
     return ws
 
 
