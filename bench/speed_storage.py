@@ -13,7 +13,8 @@ With `--keep DB` the loaded database is kept under that name, and a later run wi
 copies it instead of loading again (same --guests, --seed and --records). With `--against REV`
 a second arm runs the tree of that git revision on its own copy of the same state: the arms
 take turns every `--block` records (alternating which goes first), so machine noise falls on
-both, and the outcomes of the two are compared record by record.
+both, and the outcomes of the two are compared record by record. `--doc` writes the figures to
+docs/benchmarks.md (bench/storage_doc.py).
 """
 
 from __future__ import annotations
@@ -29,11 +30,25 @@ from typing import Any
 
 import hotel_generator
 import speed_load
+from docsection import replace_section
 from speed_env import ROOT, SECRET, drop_db, env_for, fresh_tenant, pg_url, psql, recreate_db, stats
+from storage_doc import END, START, render
 from storage_probe import PHASES
 
 DB = "guestid_bench_storage"
 WARMUP = 20  # records per arm not timed
+
+
+def _git(*args: str) -> str:
+    return subprocess.run(
+        ["git", "-C", str(ROOT), *args], capture_output=True, text=True, check=True
+    ).stdout.strip()
+
+
+def _name_of_work_tree() -> str:
+    """The commit checked out, marked when the work tree differs from it."""
+    dirty = _git("status", "--porcelain", "--untracked-files=no")
+    return _git("rev-parse", "--short", "HEAD") + (" + changes" if dirty else "")
 
 
 def _tree_of(revision: str, into: Path) -> Path:
@@ -115,13 +130,14 @@ def _print(arm: Arm, summary: dict[str, Any]) -> None:
     )
 
 
-def _run(arms: list[Arm], count: int, block: int) -> None:
+def _run(arms: list[Arm], count: int, block: int) -> tuple[list[dict[str, Any]], int]:
     for k, start in enumerate(range(0, count, block)):
         for arm in arms if k % 2 == 0 else arms[::-1]:
             arm.ingest(start, min(count, start + block))
     summaries = [_summary(arm) for arm in arms]
     for arm, summary in zip(arms, summaries, strict=True):
         _print(arm, summary)
+    differ = 0
     if len(arms) == 2:
         (a, b), (sa, sb) = arms, (summaries[0]["stats"], summaries[1]["stats"])
         differ = sum(
@@ -132,6 +148,7 @@ def _run(arms: list[Arm], count: int, block: int) -> None:
             f"p95 {sa.p95 / sb.p95:.3f}, p99 {sa.p99 / sb.p99:.3f}; "
             f"outcomes differ on {differ} of {len(a.answers)} records"
         )
+    return summaries, differ
 
 
 def _load(args: argparse.Namespace, existing: list[dict[str, Any]]) -> str:
@@ -157,6 +174,7 @@ def main() -> None:
     p.add_argument("--reuse", metavar="DB", help="start from a copy of a kept database")
     p.add_argument("--against", metavar="REV", help="also run the tree of this git revision")
     p.add_argument("--block", type=int, default=50, help="records per turn of an arm")
+    p.add_argument("--doc", action="store_true", help="write the section of docs/benchmarks.md")
     p.add_argument("--db", default=DB, help="prefix of the working databases (dropped after)")
     args = p.parse_args()
     records, _ = hotel_generator.generate(args.guests, args.seed)
@@ -166,10 +184,11 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         held_out = Path(tmp) / "held_out.jsonl"
         held_out.write_text("".join(json.dumps(r) + "\n" for r in new))
-        trees = [("this tree", ROOT)]
+        trees = [(_name_of_work_tree(), ROOT)]
         if args.against:
             (Path(tmp) / "against").mkdir()
-            trees.append((args.against, _tree_of(args.against, Path(tmp) / "against")))
+            against = _git("rev-parse", "--short", args.against)
+            trees.append((against, _tree_of(args.against, Path(tmp) / "against")))
         arms: list[Arm] = []
         try:
             for i, (name, tree) in enumerate(trees):
@@ -179,7 +198,11 @@ def main() -> None:
                 arms.append(Arm(name, tree, db, tenant_id, held_out))
             if not args.reuse:
                 drop_db(args.db)
-            _run(arms, len(new), args.block)
+            summaries, differ = _run(arms, len(new), args.block)
+            if args.doc:
+                command = "python bench/speed_storage.py " + " ".join(sys.argv[1:])
+                named = [(arm.name, s) for arm, s in zip(arms, summaries, strict=True)]
+                replace_section(START, END, render(command, args.guests, named, differ))
         finally:
             for arm in arms:
                 arm.close()
