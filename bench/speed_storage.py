@@ -105,6 +105,8 @@ def _summary(arm: Arm) -> dict[str, Any]:
         "stats": s,
         "phases": {p: 1000 * sum(a["phases"][p] for a in timed) / n for p in PHASES},
         "sql": 1000 * mean("sql"),
+        "gc": 1000 * mean("gc"),
+        "gc_p99": stats([a["gc"] for a in timed]).p99,
         "statements": mean("statements"),
         "round_trips": mean("round_trips"),
         "prepares": mean("prepares"),
@@ -123,7 +125,8 @@ def _print(arm: Arm, summary: dict[str, Any]) -> None:
     print(
         f"[{arm.name}] {arm.app}\n  {s.n} records: mean {s.mean:.1f} ms, p50 {s.p50:.1f}, "
         f"p95 {s.p95:.1f}, p99 {s.p99:.1f}, max {s.max:.1f}\n  mean ms per phase: {phases}; "
-        f"sql {summary['sql']:.2f} ({statements})\n  statements {summary['statements']:.2f}, "
+        f"sql {summary['sql']:.2f} ({statements}); garbage collection {summary['gc']:.2f} "
+        f"(p99 {summary['gc_p99']:.2f})\n  statements {summary['statements']:.2f}, "
         f"round trips {summary['round_trips']:.2f} (prepares {summary['prepares']:.2f}) per "
         f"record; "
         f"outcomes {summary['outcomes']}"

@@ -12,6 +12,7 @@ that time under "other".
 from __future__ import annotations
 
 import asyncio
+import gc
 import json
 import random
 import sys
@@ -35,11 +36,21 @@ class Probe:
         self.round_trips = 0
         self.prepares = 0
         self.by_statement: dict[str, float] = {}
+        self.gc = 0.0
+        self._gc_started = 0.0
+
+    def on_gc(self, phase: str, _info: dict[str, int]) -> None:
+        """A gc.callbacks hook: the time the collector stops the record's work."""
+        if phase == "start":
+            self._gc_started = time.perf_counter()
+        else:
+            self.gc += time.perf_counter() - self._gc_started
 
     def reset(self) -> None:
         self.phases = dict.fromkeys(PHASES, 0.0)
         self.sql, self.statements, self.round_trips, self.prepares = 0.0, 0, 0, 0
         self.by_statement = {}
+        self.gc = 0.0
 
     def time_async(self, owner: Any, name: str, phase: str) -> None:
         original = getattr(owner, name, None)
@@ -137,6 +148,15 @@ def _same_ids_in_every_arm(seed: int = 7) -> None:
     uuid.uuid4 = lambda: uuid.UUID(int=rng.getrandbits(128), version=4)
 
 
+def _ready() -> None:
+    """What a server process of the tree does once it is ready to serve."""
+    try:
+        from app.core.heap import freeze_startup_objects
+    except ImportError:  # a tree from before it
+        return
+    freeze_startup_objects()
+
+
 async def _serve(db: str, tenant_id: str, raw: list[dict[str, Any]]) -> None:
     from app.core.db import create_engine, session_factory
     from app.matching.service import matching_for
@@ -149,9 +169,11 @@ async def _serve(db: str, tenant_id: str, raw: list[dict[str, Any]]) -> None:
         await session.commit()
     probe = Probe()
     _instrument(probe, engine)
+    gc.callbacks.append(probe.on_gc)
     records = [
         GuestRecord.model_validate({k: v for k, v in r.items() if k != "_guest"}) for r in raw
     ]
+    _ready()
     print(json.dumps({"app": sys.modules["app"].__path__[0]}), flush=True)
     loop = asyncio.get_running_loop()
     try:
@@ -192,6 +214,7 @@ async def _one(sessions: Any, probe: Probe, tenant_id: str, matching: Any, recor
         "seconds": total,
         "phases": probe.phases,
         "sql": probe.sql,
+        "gc": probe.gc,
         "statements": probe.statements,
         "round_trips": probe.round_trips,
         "prepares": probe.prepares,

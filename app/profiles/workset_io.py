@@ -67,17 +67,18 @@ def _neighbourhood(batch: Sequence[Incoming], hits: repo.KeyHits) -> set[str]:
     return chosen
 
 
-# Stored normalised forms parsed, by their text: neighbours recur from batch to batch.
+# Stored normalised forms parsed, by their text: neighbours recur from batch to batch. Only the
+# record and its keys are kept (a handful of objects per entry): every full collection of the
+# garbage collector walks the whole cache.
 _PARSED_TEXTS = 20_000
 
 
 @lru_cache(maxsize=_PARSED_TEXTS)
-def _parsed(text: str) -> tuple[dict[str, Any], NormalisedRecord, tuple[str, ...]]:
-    norm_json = json.loads(text)
-    norm = from_json(norm_json)
+def _parsed(text: str) -> tuple[NormalisedRecord, tuple[str, ...]]:
+    norm = from_json(json.loads(text))
     # The record's keys are derived again rather than read back: microseconds per record
     # against a query per batch.
-    return norm_json, norm, tuple(blocking_keys(norm))
+    return norm, tuple(blocking_keys(norm))
 
 
 def _row_of(record: Any, batch_keys: set[str]) -> Row:
@@ -97,7 +98,7 @@ def _row_of(record: Any, batch_keys: set[str]) -> Row:
         data_text,
         _profile_created_at,
     ) = record
-    norm_json, norm, all_keys = _parsed(normalised)
+    norm, all_keys = _parsed(normalised)
     return Row(
         id=ident,
         source=source,
@@ -106,7 +107,7 @@ def _row_of(record: Any, batch_keys: set[str]) -> Row:
         data=None,
         data_text=data_text,
         norm=norm,
-        norm_json=norm_json,
+        norm_json=None,
         keys=[k for k in all_keys if k in batch_keys],  # only the batch's keys find candidates
         content_hash=content_hash,
         source_version=source_version,
@@ -147,7 +148,7 @@ def _record_values(row: Row) -> dict[str, Any]:
         "profile_id": row.profile_id,
         "property_code": row.property_code,
         "data": row.data,
-        "normalised": row.norm_json,
+        "normalised": row.normalised_json(),
         "source_version": row.source_version,
         "content_hash": row.content_hash,
         "updated_at": row.updated_at,
