@@ -92,6 +92,7 @@ def worker(
     concurrency: Annotated[int, typer.Option(help="Jobs run at once.")] = 0,
 ) -> None:
     """Run background jobs and webhook deliveries until SIGTERM/SIGINT (finishing work in hand)."""
+    from app.core.heap import freeze_startup_objects
     from app.core.logging import configure_logging
     from app.core.outbox import Waker, wake_on_commit
     from app.core.redis import connect_redis
@@ -123,6 +124,7 @@ def worker(
             loop.add_signal_handler(sig, stop)
         # Jobs that write outbox events (inbound deliveries) wake the dispatchers at once.
         waker = Waker(webhooks.wake, *([lambda: publish_wake(redis)] if redis else []))
+        freeze_startup_objects()
         try:
             with wake_on_commit(waker):
                 await asyncio.gather(runner.run(), webhooks.run())

@@ -14,6 +14,7 @@ from app.auth.router import router as auth_router
 from app.core.config import Settings, get_settings
 from app.core.db import create_engine, session_factory
 from app.core.errors import document_problems, install_error_handlers
+from app.core.heap import freeze_startup_objects
 from app.core.logging import configure_logging
 from app.core.middleware import RequestContext
 from app.core.migrate import upgrade_sqlite_on_start
@@ -68,6 +69,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             *([app.state.webhooks.wake] if app.state.webhooks is not None else []),
             *([lambda: publish_wake(redis)] if redis is not None else []),
         )
+        freeze_startup_objects()
         try:
             with wake_on_commit(waker):
                 yield

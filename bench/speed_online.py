@@ -24,6 +24,7 @@ async def _in_process(
     db: str, tenant_id: str, records: list[dict[str, Any]], warmup: int
 ) -> tuple[list[float], collections.Counter[str]]:
     from app.core.db import create_engine, session_factory, transaction
+    from app.core.heap import freeze_startup_objects
     from app.ingest.service import ingest_records
     from app.matching.service import matching_for
     from connectors.base import GuestRecord
@@ -33,6 +34,7 @@ async def _in_process(
     async with transaction(sessions) as session:
         matching = await matching_for(session, tenant_id)
     parsed = [GuestRecord.model_validate(_body(r)) for r in records]
+    freeze_startup_objects()  # as a serving process does once it is ready
     timings: list[float] = []
     outcomes: collections.Counter[str] = collections.Counter()
     try:

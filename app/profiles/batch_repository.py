@@ -93,29 +93,32 @@ _ROW_COLUMNS = (
 async def neighbourhood_rows(
     session: AsyncSession, tenant_id: str, profile_ids: Collection[str], record_keys: set[str]
 ) -> tuple[list[Any], set[frozenset[str]]]:
-    """Every record of the profiles with its profile's creation time (plain rows), and the
-    do-not-merge pairs touching those records or `record_keys`."""
+    """Every record of the profiles with its profile's creation time (tuples in the order of
+    ROW_FIELDS), and the do-not-merge pairs touching those records or `record_keys`."""
     connection = await session.connection()
     if is_postgres(session):
         result = await connection.execute(
             _NEIGHBOURHOOD_PG,
             {"tenant": tenant_id, "profiles": list(profile_ids), "keys": sorted(record_keys)},
         )
-        rows: list[Any] = []
+        records: list[Any] = []
+        ages: dict[str, Any] = {}
         separated: set[frozenset[str]] = set()
         for row in result.all():
-            if row.id is None:
-                separated.add(frozenset((row.source, row.source_record_id)))
+            if row[0] is not None:
+                records.append(row)
+            elif row[1] is None:
+                ages[row[3]] = row[-1]
             else:
-                rows.append(row)
-        return rows, separated
+                separated.add(frozenset((row[1], row[2])))
+        return [(*r[:-1], ages.get(r[3])) for r in records], separated
     created = (
         sa_select(col(Profile.created_at))
         .where(col(Profile.id) == col(SourceRecord.profile_id), col(Profile.tenant_id) == tenant_id)
         .scalar_subquery()
         .label("profile_created_at")
     )
-    rows = []
+    rows: list[Any] = []
     for chunk in _chunks(list(profile_ids)):
         stmt = sa_select(*_ROW_COLUMNS, created).where(
             col(SourceRecord.tenant_id) == tenant_id, col(SourceRecord.profile_id).in_(chunk)
@@ -125,19 +128,37 @@ async def neighbourhood_rows(
     return rows, await separated_pairs(session, tenant_id, keys)
 
 
-# One round trip: the rows, then the do-not-merge pairs as rows without an id (record_a and
-# record_b in the source columns). A record's key is "<source>:<source_record_id>". The profile's
-# age is a subquery, not a join: rows come in the order of the record scan, and the order of
-# candidates is part of what decides.
+# The columns of a neighbourhood row, in order.
+ROW_FIELDS = (
+    "id",
+    "source",
+    "source_record_id",
+    "profile_id",
+    "content_hash",
+    "source_version",
+    "property_code",
+    "received_at",
+    "updated_at",
+    "normalised",
+    "data",
+    "profile_created_at",
+)
+
+# One round trip: the rows in the order of the record scan (the order of candidates is part of
+# what decides), then each profile's age as a row without id or source (one lookup per profile,
+# not per record), then the do-not-merge pairs as rows without an id (record_a and record_b in
+# the source columns). A record's key is "<source>:<source_record_id>".
 _NEIGHBOURHOOD_PG = text(
     "WITH r AS (SELECT sr.id, sr.source, sr.source_record_id, sr.profile_id, sr.content_hash,"
     " sr.source_version, sr.property_code, sr.received_at, sr.updated_at,"
     " CAST(sr.normalised AS TEXT) AS normalised, CAST(sr.data AS TEXT) AS data,"
-    " (SELECT p.created_at FROM profiles AS p WHERE p.id = sr.profile_id"
-    "  AND p.tenant_id = :tenant) AS profile_created_at"
+    " CAST(NULL AS TIMESTAMPTZ) AS profile_created_at"
     " FROM source_records AS sr"
     " WHERE sr.tenant_id = :tenant AND sr.profile_id = ANY(CAST(:profiles AS VARCHAR[])))"
     " SELECT * FROM r UNION ALL"
+    " SELECT NULL, NULL, NULL, p.id, NULL, NULL, NULL, NULL, NULL, NULL, NULL, p.created_at"
+    " FROM profiles AS p"
+    " WHERE p.tenant_id = :tenant AND p.id = ANY(CAST(:profiles AS VARCHAR[])) UNION ALL"
     " SELECT NULL, d.record_a, d.record_b, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL"
     " FROM do_not_merge AS d, (SELECT ARRAY(SELECT r.source || ':' || r.source_record_id FROM r)"
     " || CAST(:keys AS VARCHAR[]) AS keys) AS k"

@@ -64,12 +64,40 @@ def _converters() -> dict[str, Callable[[Any], Any]]:
     return out
 
 
+@cache
+def _slots() -> tuple[
+    tuple[str, Callable[[Any], Any] | None, Any, Callable[[Any, Any], None]], ...
+]:
+    """Per field: its name, converter (None: kept as is), default (MISSING: required) and the
+    setter of its slot."""
+    converters = _converters()
+    return tuple(
+        (
+            f.name,
+            None if converters[f.name] is _keep else converters[f.name],
+            f.default,
+            getattr(NormalisedRecord, f.name).__set__,
+        )
+        for f in dataclasses.fields(NormalisedRecord)
+    )
+
+
+_ABSENT = object()
+
+
 def from_json(data: Mapping[str, Any]) -> NormalisedRecord:
     """Rebuild a NormalisedRecord stored by to_json; unknown keys are ignored."""
-    converters = _converters()
-    values = {
-        name: convert(value)
-        for name, value in data.items()
-        if (convert := converters.get(name)) is not None
-    }
-    return NormalisedRecord(**values)
+    # Filled slot by slot: the frozen dataclass's __init__ costs more than parsing the JSON, and
+    # a neighbourhood is dozens of stored records per incoming one.
+    record = object.__new__(NormalisedRecord)
+    get = data.get
+    for name, convert, default, set_slot in _slots():
+        value = get(name, _ABSENT)
+        if value is _ABSENT:
+            if default is dataclasses.MISSING:
+                raise TypeError(f"a stored normalised record lacks {name!r}")
+            value = default
+        elif convert is not None:
+            value = convert(value)
+        set_slot(record, value)
+    return record

@@ -12,6 +12,7 @@ from datetime import date, datetime
 from typing import Any
 
 from app.models.base import new_id, utcnow
+from app.profiles.codec import to_json
 from app.profiles.golden import RecordView
 from app.resolution.types import Candidate, NormalisedRecord
 
@@ -29,7 +30,7 @@ class Row:
     profile_id: str
     data: dict[str, Any] | None  # None: stored, parsed from `data_text` when first needed
     norm: NormalisedRecord
-    norm_json: dict[str, Any]
+    norm_json: dict[str, Any] | None  # None: stored, derived from `norm` when first needed
     keys: list[str]
     content_hash: str
     source_version: str | None
@@ -44,7 +45,13 @@ class Row:
         if self.data is None:
             assert self.data_text is not None, "a stored record is read with its data"
             self.data = json.loads(self.data_text)
-        return RecordView(self.source, self.data, self.norm_json, self.updated_at)
+        return RecordView(self.source, self.data, self.normalised_json(), self.updated_at)
+
+    def normalised_json(self) -> dict[str, Any]:
+        """The stored form of `norm`."""
+        if self.norm_json is None:
+            self.norm_json = to_json(self.norm)
+        return self.norm_json
 
 
 @dataclass

@@ -67,36 +67,53 @@ def _neighbourhood(batch: Sequence[Incoming], hits: repo.KeyHits) -> set[str]:
     return chosen
 
 
-# Stored normalised forms parsed, by their text: neighbours recur from batch to batch.
+# Stored normalised forms parsed, by their text: neighbours recur from batch to batch. Only the
+# record and its keys are kept (a handful of objects per entry): every full collection of the
+# garbage collector walks the whole cache.
 _PARSED_TEXTS = 20_000
 
 
 @lru_cache(maxsize=_PARSED_TEXTS)
-def _parsed(text: str) -> tuple[dict[str, Any], NormalisedRecord, tuple[str, ...]]:
-    norm_json = json.loads(text)
-    norm = from_json(norm_json)
+def _parsed(text: str) -> tuple[NormalisedRecord, tuple[str, ...]]:
+    norm = from_json(json.loads(text))
     # The record's keys are derived again rather than read back: microseconds per record
     # against a query per batch.
-    return norm_json, norm, tuple(blocking_keys(norm))
+    return norm, tuple(blocking_keys(norm))
 
 
 def _row_of(record: Any, batch_keys: set[str]) -> Row:
-    norm_json, norm, all_keys = _parsed(record.normalised)
+    # Unpacked by position (batch_repository.ROW_FIELDS): a result row's attributes, looked up
+    # by name a dozen times per stored record, cost more than building the Row.
+    (
+        ident,
+        source,
+        source_record_id,
+        profile_id,
+        content_hash,
+        source_version,
+        property_code,
+        received_at,
+        updated_at,
+        normalised,
+        data_text,
+        _profile_created_at,
+    ) = record
+    norm, all_keys = _parsed(normalised)
     return Row(
-        id=record.id,
-        source=record.source,
-        source_record_id=record.source_record_id,
-        profile_id=record.profile_id,
+        id=ident,
+        source=source,
+        source_record_id=source_record_id,
+        profile_id=profile_id,
         data=None,
-        data_text=record.data,
+        data_text=data_text,
         norm=norm,
-        norm_json=norm_json,
+        norm_json=None,
         keys=[k for k in all_keys if k in batch_keys],  # only the batch's keys find candidates
-        content_hash=record.content_hash,
-        source_version=record.source_version,
-        property_code=record.property_code,
-        received_at=record.received_at,
-        updated_at=record.updated_at,
+        content_hash=content_hash,
+        source_version=source_version,
+        property_code=property_code,
+        received_at=received_at,
+        updated_at=updated_at,
     )
 
 
@@ -120,8 +137,9 @@ async def load_working_set(
         session, tenant_id, profile_ids, batch_records
     )
     for record in rows:
-        ws.add_row(_row_of(record, keys))
-        ws.profile_created[record.profile_id] = record.profile_created_at
+        row = _row_of(record, keys)
+        ws.add_row(row)
+        ws.profile_created[row.profile_id] = record[-1]  # the profile's creation time
     return ws
 
 
@@ -130,7 +148,7 @@ def _record_values(row: Row) -> dict[str, Any]:
         "profile_id": row.profile_id,
         "property_code": row.property_code,
         "data": row.data,
-        "normalised": row.norm_json,
+        "normalised": row.normalised_json(),
         "source_version": row.source_version,
         "content_hash": row.content_hash,
         "updated_at": row.updated_at,
