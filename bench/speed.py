@@ -112,12 +112,12 @@ def run_import(args: argparse.Namespace, work: Path) -> list[str]:
     path = folder / "records.jsonl"
     runs = [speed_import.sqlite_import(path, work)]
     print(f"SQLite import: {runs[-1]}", flush=True)
-    runs.append(speed_import.postgres_import(path, work, IMPORT_DB))
+    runs.append(speed_import.postgres_import(path, work, args.import_db))
     print(f"PostgreSQL import: {runs[-1]}", flush=True)
-    mem = speed_import.worker_memory(IMPORT_DB, work)
+    mem = speed_import.worker_memory(args.import_db, work)
     print(f"worker: {mem}", flush=True)
     if not args.keep_db:
-        drop_db(IMPORT_DB)
+        drop_db(args.import_db)
     base = runs[0].per_second
     lines = [
         f"### Bulk import: `guestid import` of {runs[0].lines:,} records "
@@ -178,6 +178,7 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--splink-records", type=int, default=0, help="cap Splink's existing set")
     p.add_argument("--splink-lookups", type=int, default=40)
     p.add_argument("--import-guests", type=int, default=20_000)
+    p.add_argument("--import-db", default=IMPORT_DB, help="PostgreSQL database of the import")
     p.add_argument("--seed", type=int, default=7)
     p.add_argument("--processes", type=int, default=2)
     p.add_argument("--only", default="online,import", help="comma-separated: online,import")

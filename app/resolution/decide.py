@@ -76,12 +76,19 @@ def _compatible(
     return not unresolved_conflicts([(p.conflicts, p.agrees) for p in pairs])
 
 
+def _rank(s: Scored) -> tuple[bool, float]:
+    return s.strong, s.evidence.weight
+
+
+# A pair under one of these rules does not link on its own score (the profile's may).
+_BLOCKED = frozenset({"uncorroborated", "verified-emails-differ"})
+
+
 def _judge(scored: Sequence[Scored], model: MatchModel, thresholds: Thresholds) -> _Verdict:
     """Link, review or ignore one profile, from its pairs and its profile-level score."""
-    best = max(scored, key=lambda s: (s.strong, s.evidence.weight))
+    best = scored[0] if len(scored) == 1 else max(scored, key=_rank)
     union, union_corroborated = profile_weight(model, scored)
-    blocked = {"uncorroborated", "verified-emails-differ"}
-    linking = [s.evidence.weight for s in scored if s.strong or s.evidence.rule not in blocked]
+    linking = [s.evidence.weight for s in scored if s.strong or s.evidence.rule not in _BLOCKED]
     if union_corroborated or not thresholds.households:
         linking.append(union)
     p_link = probability(max(linking, default=-math.inf))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from rapidfuzz.distance import OSA, JaroWinkler
 
 from app.resolution.names import name_key
@@ -15,6 +17,12 @@ _FAMILY_LEVELS = frozenset({"exact", "tokens", "jw92", "jw80", "else"})
 _RANK = {"exact": 0, "nickname": 1, "tokens": 1, "jw92": 2, "jw80": 3}
 
 
+# Cached: the same pairs of names recur across the candidates of every record. An entry is
+# ~300 bytes; the guests of a neighbourhood recur close together, so a small cache does.
+_NAME_PAIRS = 4096
+
+
+@lru_cache(maxsize=_NAME_PAIRS)
 def given_level(a: str | None, b: str | None, ga: frozenset[str], gb: frozenset[str]) -> str:
     """Given-name level: exact, nickname, jw92, jw80, initial or else."""
     if not a or not b:
@@ -42,6 +50,7 @@ def given_level(a: str | None, b: str | None, ga: frozenset[str], gb: frozenset[
     return "jw80" if sim >= 0.8 or OSA.distance(a, b, score_cutoff=1) <= 1 else "else"
 
 
+@lru_cache(maxsize=_NAME_PAIRS)
 def family_level(a: str | None, b: str | None, ta: tuple[str, ...], tb: tuple[str, ...]) -> str:
     """Family-name level: exact, tokens (compound surname part), jw92, jw80 or else."""
     if not a or not b:
@@ -155,10 +164,16 @@ def clearly_different_given(a: NormalisedRecord, b: NormalisedRecord) -> bool:
     )
 
 
-def _parts(n: NormalisedRecord) -> list[str]:
-    return [name_key(part) or part for part in (n.given or "").split()]
+def _parts(n: NormalisedRecord) -> tuple[str, ...]:
+    return _given_parts(n.given)
 
 
+@lru_cache(maxsize=4096)
+def _given_parts(given: str | None) -> tuple[str, ...]:
+    return tuple(name_key(part) or part for part in (given or "").split())
+
+
+@lru_cache(maxsize=_NAME_PAIRS)
 def _different_given_part(x: str, y: str) -> bool:
     if gendered_pair(x, y):
         return True

@@ -7,13 +7,14 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from app.resolution.compare import PairLevels, compare
-from app.resolution.model import MatchModel
+from app.resolution.model import TF_COMPARISONS, MatchModel
 from app.resolution.types import Candidate, NormalisedRecord, PairEvidence
 
 # Personal identifiers: in a population of households a link by score needs one of them to
 # agree. Names plus an address are not enough (a father and son of the same name share both).
 CORROBORATING = ("dob", "email", "phone", "loyalty", "document", "social")
 AGREEING = frozenset({"exact", "swap", "one_part", "tail", "local", "fuzzy"})
+_AGREEING_EXACTLY = AGREEING - {"fuzzy"}
 # Rules that decide a pair on an identifier alone; "uncorroborated" and
 # "verified-emails-differ" only stop a link by score.
 STRONG_RULES = frozenset(
@@ -22,6 +23,7 @@ STRONG_RULES = frozenset(
 # Family-name levels that name the same family (typos and compound surnames included).
 _FAMILY_AGREES = frozenset({"exact", "tokens", "jw92", "jw80"})
 _NAME_FIELDS = ("given", "family", "name_swap", "namesakes")
+_NO_NAME_WEIGHTS = (0.0,) * len(_NAME_FIELDS)
 # id_counts entry: profiles holding the incoming record's name (its "names:" keys). A name-only
 # address (maria.garcia@) is as common as the name: once more than this many profiles hold the
 # name, the tenant has namesakes and the address no longer tells them apart. It scales with the
@@ -83,28 +85,30 @@ def score_pair(
     fields: dict[str, float] = {}
     shared: set[str] = set()
     total = model.prior_weight
+    table = model.weights
     for comp, level in levels.items():
+        if level == "null":
+            continue
         count = id_counts.get(comp, 0) if level == "exact" else 0
         if count > max_profiles:
             # An identifier held by many profiles (agency phone, info@) identifies nobody.
             levels[comp] = level = "shared"
             weight = 0.0
+        elif level != "exact" or comp not in TF_COMPARISONS:
+            weight = table[comp][level]  # model.weight() without the call (hot loop)
         elif comp == "given":
             weight = model.weight(comp, level, pair.given_value)
         elif comp == "family":
             weight = model.weight(comp, level, pair.family_value)
-        elif comp == "street":
-            weight = model.weight(comp, level, pair.street_value)
         else:
-            weight = model.weight(comp, level)
+            weight = model.weight(comp, level, pair.street_value)
         if count > 1 and level == "exact":
             # The same identifier on k profiles: at most one of them is this guest, and a number
             # that several guests give (an agency's, a family's) no longer vouches for anyone.
             weight -= math.log2(count)
             shared.add(comp)
-        if level != "null":
-            fields[comp] = weight
-            total += weight
+        fields[comp] = weight
+        total += weight
     holders = id_counts.get(NAME_HOLDERS, 0)
     if holders > 1 and "given" in fields and "family" in fields:
         # The tenant's own term frequency: k profiles already hold this name, and at most one
@@ -162,8 +166,11 @@ def score_pair(
 def _corroborated(
     levels: Mapping[str, str], *, named_email: bool = True, fuzzy: bool = True
 ) -> bool:
-    agreeing = AGREEING if fuzzy else AGREEING - {"fuzzy"}
-    return any(levels[c] in agreeing for c in CORROBORATING) or (
+    agreeing = AGREEING if fuzzy else _AGREEING_EXACTLY
+    for comp in CORROBORATING:  # a loop, not any(): called for every pair and profile
+        if levels[comp] in agreeing:
+            return True
+    return (
         # A name-only address (maria.garcia@) is typed by namesakes and shared in families: it
         # corroborates only for a name rare in the tenant, and while the phones do not say
         # otherwise.
@@ -227,7 +234,7 @@ def profile_weight(model: MatchModel, scored: Sequence[Scored]) -> tuple[float, 
         fields = s.evidence.fields
         # Names count as one reading per record: "li min" agreeing on the given name and
         # "min li" on the family name must not add up to a full name match.
-        names = max(names, sum(fields.get(c, 0.0) for c in _NAME_FIELDS))
+        names = max(names, sum(map(fields.get, _NAME_FIELDS, _NO_NAME_WEIGHTS)))
         for comp, weight in fields.items():
             if comp not in _NAME_FIELDS and (comp not in best or weight > best[comp]):
                 best[comp] = weight
