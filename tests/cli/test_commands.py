@@ -88,15 +88,16 @@ def test_import_reports_failures_and_export_writes_every_link(
     path = tmp_path / "guests.jsonl"
     path.write_text("\n".join(lines) + "\n")
     done = run(settings, "import", str(path), "--tenant", slug, preparing)
-    assert "created=2 linked=1" in done.stdout
-    assert "failed=3" in done.stdout
+    # An impossible birth date and a column of the exporter's own are dropped, not the guest.
+    assert "created=4 linked=1" in done.stdout
+    assert "failed=1" in done.stdout
     assert "line 3: malformed-json" in done.stderr
-    assert "line 4: invalid /date_of_birth" in done.stderr
+    assert "/date_of_birth: dropped" in done.stderr and "/unexpected: dropped" in done.stderr
 
     out = tmp_path / "links.csv"
     run(settings, "export", "links", "--tenant", slug, "-o", str(out))
     rows = list(csv.DictReader(out.open()))
-    assert [r["source_record_id"] for r in rows] == ["R-1", "R-2", "R-5"]
+    assert [r["source_record_id"] for r in rows] == ["R-1", "R-2", "R-3", "R-4", "R-5"]
     by_id = {r["source_record_id"]: r["profile_id"] for r in rows}
     assert by_id["R-1"] == by_id["R-2"] != by_id["R-5"]
 
