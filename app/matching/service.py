@@ -116,6 +116,7 @@ async def train_model(session: AsyncSession, tenant_id: str, limit: int = 200_00
         prior=learnt.prior,
         tf_given=learnt.tf_given,
         tf_family=learnt.tf_family,
+        tf_street=learnt.tf_street,
         version=version,
     )
     await session.exec(

@@ -23,6 +23,9 @@ TRAINING_RULES: dict[str, frozenset[str]] = {
     "phone": frozenset({"phone"}),
     "dobpc": frozenset({"dob", "area"}),
 }
+# Name levels at which a random pair may well be one guest (see estimate_u).
+_GIVEN_AGREES = frozenset({"exact", "nickname", "jw92"})
+_FAMILY_AGREES = frozenset({"exact", "tokens", "jw92"})
 M_FLOOR = 0.002
 M_FLOOR_DISAGREE = 0.03
 _Vector = tuple[tuple[str, str], ...]
@@ -47,8 +50,16 @@ def estimate_u(
     rng = random.Random(seed)  # noqa: S311 - sampling, not security
     counts: dict[str, Counter[str]] = {c: Counter() for c in LEVELS}
     for i, j in _random_pairs(len(records), pairs, rng):
-        for comp, level in _vector(records[i], records[j]):
-            counts[comp][level] += 1
+        vector = _vector(records[i], records[j])
+        levels = dict(vector)
+        # u is agreement among different guests. The few random pairs that are one guest agree
+        # on phone, email and birth date nearly always, and in 10^4 records they outnumber the
+        # strangers who share a phone: counted, they would make a phone match look common.
+        # Pairs that agree on both names stand out of every comparison but the names' own.
+        one_guest = levels.get("given") in _GIVEN_AGREES and levels.get("family") in _FAMILY_AGREES
+        for comp, level in vector:
+            if not one_guest or comp in ("given", "family"):
+                counts[comp][level] += 1
     u: dict[str, dict[str, float]] = {}
     for comp, names in LEVELS.items():
         total = sum(counts[comp].values())

@@ -9,7 +9,7 @@ from fastapi import FastAPI
 
 from app.core.db import transaction
 from app.matching.rebuild import RebuildReport, rebuild
-from app.matching.service import matching_for
+from app.matching.service import matching_for, train_model
 from tests.api.samples import anna
 from tests.conftest import TenantClient
 
@@ -75,3 +75,28 @@ async def test_rebuild_is_stable_and_keeps_human_decisions(
     assert await _profile_of(http, tenant, "walkin", "W-1") == anna_id
     assert await _profile_of(http, tenant, "widget", "g-1") == split["split_profile_id"]
     assert await _profile_of(http, tenant, "walkin", "W-2") == liam_id
+
+
+async def test_a_trained_model_keeps_what_it_learnt_of_street_names(
+    app: FastAPI, http: httpx.AsyncClient, tenant: TenantClient
+) -> None:
+    # Half the guests live on one street: an exact street match tells less there.
+    guests = [
+        _walkin(
+            f"W-{n}",
+            first_name=f"Guest{n}",
+            last_name=f"Family{n}",
+            address={"line1": f"{n} {'Hauptstraße' if n % 2 else f'Lane {n}'}", "city": "Bonn"},
+        )
+        for n in range(120)
+    ]
+    for part in (guests[:60], guests[60:]):
+        response = await http.post("/v1/records", json=part, headers=tenant.auth)
+        assert response.status_code == 200, response.text
+    async with transaction(app.state.sessions) as session:
+        await train_model(session, tenant.tenant_id)
+    async with transaction(app.state.sessions) as session:
+        model = (await matching_for(session, tenant.tenant_id)).model
+    assert model.tf_street, "the street frequencies were learnt but not kept"
+    common = max(model.tf_street, key=model.tf_street.__getitem__)
+    assert model.weight("street", "exact", common) < model.weights["street"]["exact"]
