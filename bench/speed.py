@@ -18,6 +18,7 @@ import speed_load
 import speed_online
 from docsection import replace_section
 from speed_env import (
+    ROOT,
     SECRET,
     Stats,
     drop_db,
@@ -25,6 +26,7 @@ from speed_env import (
     fresh_tenant,
     machine,
     pg_url,
+    psql,
     recreate_db,
     stats,
 )
@@ -52,13 +54,28 @@ def run_online(args: argparse.Namespace, work: Path) -> list[str]:
     gen_s = time.perf_counter() - started
     held = args.held_out + args.http
     existing, new = records[:-held], records[-held:]
-    recreate_db(ONLINE_DB)
-    tenant_id = fresh_tenant(env_for(pg_url(ONLINE_DB), work))
-    print(f"generated {len(records)} records in {gen_s:.0f} s; loading …", flush=True)
     started = time.perf_counter()
-    loaded = speed_load.bulk_load(ONLINE_DB, tenant_id, SECRET, existing, args.processes)
-    load_s = time.perf_counter() - started
-    print(f"loaded in {load_s:.0f} s: {loaded}", flush=True)
+    if args.reuse:
+        tenant_id, loaded = _copy_kept(args, held)
+        how = (
+            f"the database kept by `bench/speed_storage.py --guests {args.guests} --records "
+            f"{held} --keep {args.reuse}` (the same bulk load: sanitise, normalise, content "
+            "hash, blocking + search keys, then COPY, indexes, VACUUM ANALYZE), copied file by "
+            "file"
+        )
+    else:
+        recreate_db(ONLINE_DB)
+        tenant_id = fresh_tenant(env_for(pg_url(ONLINE_DB), work))
+        print(f"generated {len(records)} records in {gen_s:.0f} s; loading …", flush=True)
+        loaded = speed_load.bulk_load(ONLINE_DB, tenant_id, SECRET, existing, args.processes)
+        how = (
+            "`bench/speed_load.py` (sanitise, normalise, content hash, blocking + search keys "
+            f"on {args.processes} processes, then COPY, indexes, VACUUM ANALYZE: "
+            f"{time.perf_counter() - started:.0f} s in all — "
+            f"{loaded['normalise_and_copy_s']:.0f} s normalise + COPY, "
+            f"{loaded['index_s']:.0f} s indexes, {loaded['vacuum_analyze_s']:.0f} s vacuum)"
+        )
+    print(f"ready in {time.perf_counter() - started:.0f} s: {loaded}", flush=True)
     ours, outcomes = speed_online.in_process(ONLINE_DB, tenant_id, new[: args.held_out])
     web, web_outcomes = speed_online.over_http(ONLINE_DB, work, new[args.held_out :])
     print(f"guestid p50 {stats(ours).p50:.1f} ms, HTTP p50 {stats(web).p50:.1f} ms", flush=True)
@@ -84,15 +101,11 @@ def run_online(args: argparse.Namespace, work: Path) -> list[str]:
         "",
         f"Existing state: `bench/hotel_generator.py --guests {args.guests} --seed {args.seed}` "
         f"({len(records):,} record lines, generated in {gen_s:.0f} s); every line but the last "
-        f"{held:,} is loaded by `bench/speed_load.py` (sanitise, normalise, content hash, "
-        "blocking + search keys on "
-        f"{args.processes} processes, then COPY, indexes, VACUUM ANALYZE: "
-        f"{load_s:.0f} s in all — {loaded['normalise_and_copy_s']:.0f} s normalise + COPY, "
-        f"{loaded['index_s']:.0f} s indexes, {loaded['vacuum_analyze_s']:.0f} s vacuum) as "
-        "**one profile per true guest**, the state the engine converges to, not the state "
-        "`guestid import` would reach; past match decisions and events are not loaded "
-        "(resolution never reads them). The last lines are the held-out later arrivals of the "
-        f"same run (repeat guests, updates, new guests), ingested in arrival order: the first "
+        f"{held:,} is loaded by {how} as **one profile per true guest**, the state the "
+        "engine converges to, not the state `guestid import` would reach; past match "
+        "decisions and events are not loaded (resolution never reads them). The last lines "
+        "are the held-out later arrivals of the same run (repeat guests, updates, new guests), "
+        "ingested in arrival order: the first "
         f"{args.held_out:,} in process (`app.ingest.service.ingest_records` with the tenant's "
         "matching config loaded once, commit included; the first 20 are warm-up, not timed), "
         f"the next {args.http:,} over HTTP with httpx keep-alive (bearer token, JSON body; "
@@ -102,6 +115,22 @@ def run_online(args: argparse.Namespace, work: Path) -> list[str]:
         f"record at a time ({s_splink.n} lookups, the first held-out records not already "
         "known); it only scores, it stores nothing. One client at a time throughout.",
     ]
+
+
+def _copy_kept(args: argparse.Namespace, held: int) -> tuple[str, dict[str, float]]:
+    """Start from a kept database of the same existing state: (tenant id, row counts)."""
+    saved = ROOT / "bench" / "out" / f"{args.reuse}-{args.guests}-{args.seed}-{held}.jsonl"
+    if not saved.exists():
+        sys.exit(
+            f"{args.reuse} was not kept for {args.guests} guests, seed {args.seed}, {held} held out"
+        )
+    drop_db(ONLINE_DB)
+    psql(f'CREATE DATABASE "{ONLINE_DB}" TEMPLATE "{args.reuse}" STRATEGY = FILE_COPY')
+    counts = {
+        f"{table}_rows": float(psql(f"SELECT count(*) FROM {table}", ONLINE_DB))  # noqa: S608
+        for table in ("profiles", "source_records", "record_keys")
+    }
+    return psql("SELECT id FROM tenants WHERE slug = 'bench'", ONLINE_DB), counts
 
 
 def run_import(args: argparse.Namespace, work: Path) -> list[str]:
@@ -183,6 +212,9 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--processes", type=int, default=2)
     p.add_argument("--only", default="online,import", help="comma-separated: online,import")
     p.add_argument("--keep-db", action="store_true", help="keep the PostgreSQL databases")
+    p.add_argument(
+        "--reuse", metavar="DB", help="copy a database kept by speed_storage.py instead of loading"
+    )
     p.add_argument("--no-doc", action="store_true", help="print, do not write the doc")
     return p.parse_args(argv)
 

@@ -128,11 +128,12 @@ def machine() -> list[str]:
         cpu = found.group(1) if found else cpu
     mem = Path("/proc/meminfo").read_text().split("\n", 1)[0].split()[1]
     try:
-        pg = psql("SHOW server_version")
+        pg, buffers = psql("SHOW server_version"), psql("SHOW shared_buffers")
     except (OSError, subprocess.CalledProcessError):
-        pg = "unavailable"
+        pg, buffers = "unavailable", "?"
+    tuning = "default settings" if buffers == "128MB" else f"shared_buffers {buffers}, else default"
     return [
         f"- machine: `{' '.join(platform.uname())}`",
         f"- CPU: {cpu}, {os.cpu_count()} cores, {int(mem) / 2**20:.0f} GB RAM; "
-        f"Python {platform.python_version()}; PostgreSQL {pg} (same machine, default settings)",
+        f"Python {platform.python_version()}; PostgreSQL {pg} (same machine, {tuning})",
     ]
