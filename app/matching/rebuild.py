@@ -16,6 +16,7 @@ from app.profiles import repository as repo
 from app.profiles.codec import from_json
 from app.profiles.merging import refresh_profile
 from app.resolution.memory import MemoryStore
+from app.resolution.neighbours import NEIGHBOURS_PER_RECORD
 
 
 @dataclass(frozen=True)
@@ -42,7 +43,9 @@ async def rebuild(
         )
     ).all()
     rules = (await session.exec(select(DoNotMerge).where(DoNotMerge.tenant_id == tenant_id))).all()
-    store = MemoryStore(model=matching.model, thresholds=matching.thresholds)
+    store = MemoryStore(
+        model=matching.model, thresholds=matching.thresholds, neighbours=NEIGHBOURS_PER_RECORD
+    )
     store.separated = {frozenset((r.record_a, r.record_b)) for r in rules}
     by_key = {}
     for row in rows:

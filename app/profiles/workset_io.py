@@ -74,14 +74,20 @@ _PARSED_TEXTS = 20_000
 
 
 @lru_cache(maxsize=_PARSED_TEXTS)
-def _parsed(text: str) -> tuple[NormalisedRecord, tuple[str, ...]]:
-    norm = from_json(json.loads(text))
-    # The record's keys are derived again rather than read back: microseconds per record
-    # against a query per batch.
-    return norm, tuple(blocking_keys(norm))
+def _parsed(text: str) -> NormalisedRecord:
+    return from_json(json.loads(text))
 
 
-def _row_of(record: Any, batch_keys: set[str]) -> Row:
+def _keys_by_profile(hits: repo.KeyHits) -> dict[str, list[str]]:
+    """Per stored profile, the batch's keys the key lookup found it under."""
+    found: dict[str, list[str]] = defaultdict(list)
+    for key, profile_ids in hits.profiles_by_key.items():
+        for profile_id in profile_ids:
+            found[profile_id].append(key)
+    return found
+
+
+def _row_of(record: Any, batch_keys: set[str], profile_keys: dict[str, list[str]]) -> Row:
     # Unpacked by position (batch_repository.ROW_FIELDS): a result row's attributes, looked up
     # by name a dozen times per stored record, cost more than building the Row.
     (
@@ -98,7 +104,13 @@ def _row_of(record: Any, batch_keys: set[str]) -> Row:
         data_text,
         _profile_created_at,
     ) = record
-    norm, all_keys = _parsed(normalised)
+    norm = _parsed(normalised)
+    if profile_id in profile_keys:
+        # Indexed under the keys its profile was found by: candidates are chosen per profile,
+        # so this finds what the record's own keys would, without deriving them per neighbour.
+        keys = profile_keys[profile_id]
+    else:  # a profile of the batch's own records, found by source id: its records' own keys
+        keys = [k for k in blocking_keys(norm) if k in batch_keys]
     return Row(
         id=ident,
         source=source,
@@ -108,7 +120,7 @@ def _row_of(record: Any, batch_keys: set[str]) -> Row:
         data_text=data_text,
         norm=norm,
         norm_json=None,
-        keys=[k for k in all_keys if k in batch_keys],  # only the batch's keys find candidates
+        keys=keys,
         content_hash=content_hash,
         source_version=source_version,
         property_code=property_code,
@@ -136,8 +148,11 @@ async def load_working_set(
     rows, ws.separated = await batch_repo.neighbourhood_rows(
         session, tenant_id, profile_ids, batch_records
     )
+    profile_keys = _keys_by_profile(hits)
+    for profile_id in hits.known:
+        profile_keys.pop(profile_id, None)
     for record in rows:
-        row = _row_of(record, keys)
+        row = _row_of(record, keys, profile_keys)
         ws.add_row(row)
         ws.profile_created[row.profile_id] = record[-1]  # the profile's creation time
     return ws

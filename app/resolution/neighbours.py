@@ -8,8 +8,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from app.resolution.keys import is_strong_key
 
 # Stored profiles scored per incoming record: those sharing the most (and the strongest) keys.
-# A common name alone can name fifty profiles; the guest is among those that share more.
-NEIGHBOURS_PER_RECORD = 30
+# A common name alone can name fifty profiles; the guest is among those that share more. At a
+# million guests, 16 instead of 30 changed no link among 1,200 arrivals, only 5 reviews of
+# namesakes who share a street and nothing personal, and cut the time per record by a fifth.
+NEIGHBOURS_PER_RECORD = 16
 _IDENTIFIER_KEY_WEIGHT = 8.0
 _SHARED_IDENTIFIER_HOLDERS = 8  # the default `max_key_profiles`
 
