@@ -31,7 +31,18 @@ from typing import Any
 import hotel_generator
 import speed_load
 from docsection import replace_section
-from speed_env import ROOT, SECRET, drop_db, env_for, fresh_tenant, pg_url, psql, recreate_db, stats
+from speed_env import (
+    ROOT,
+    SECRET,
+    drop_db,
+    env_for,
+    fresh_tenant,
+    pg_url,
+    prewarm,
+    psql,
+    recreate_db,
+    stats,
+)
 from storage_doc import END, START, render
 from storage_probe import PHASES
 
@@ -219,6 +230,7 @@ def main() -> None:
                 db = f"{args.db}_{i}"
                 drop_db(db)
                 psql(f'CREATE DATABASE "{db}" TEMPLATE "{template}" {_COPY}')
+                prewarm(db)
                 arms.append(Arm(name, tree, db, tenant_id, held_out))
             if not args.reuse:
                 drop_db(args.db)
