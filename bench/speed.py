@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import multiprocessing
 import shlex
 import sys
 import tempfile
 import time
 from collections import Counter
+from dataclasses import dataclass
 from importlib.metadata import version
+from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
@@ -48,12 +51,24 @@ def _mix(outcomes: Counter[str]) -> str:
     return ", ".join(f"{k} {v}" for k, v in outcomes.most_common())
 
 
-def run_online(args: argparse.Namespace, work: Path) -> list[str]:
-    """Generate, bulk-load the existing state, time the held-out arrivals three ways."""
+@dataclass
+class _State:
+    """What the timed part of the online run needs of the generated and loaded state."""
+
+    tenant_id: str
+    loaded: dict[str, float]
+    how: str
+    gen_s: float
+    lines: int
+    new: list[dict[str, Any]]
+    splink_existing: list[dict[str, Any]]
+
+
+def _prepare_state(args: argparse.Namespace, work: Path, held: int) -> _State:
+    """Generate, then bulk-load (or copy a kept database); the held-out and Splink's slice."""
     started = time.perf_counter()
     records, _ = hotel_generator.generate(args.guests, args.seed)
     gen_s = time.perf_counter() - started
-    held = args.held_out + args.http
     existing, new = records[:-held], records[-held:]
     started = time.perf_counter()
     if args.reuse:
@@ -76,13 +91,50 @@ def run_online(args: argparse.Namespace, work: Path) -> list[str]:
             f"{loaded['normalise_and_copy_s']:.0f} s normalise + COPY, "
             f"{loaded['index_s']:.0f} s indexes, {loaded['vacuum_analyze_s']:.0f} s vacuum)"
         )
+    splink = existing[-args.splink_records :] if args.splink_records else existing
+    return _State(tenant_id, loaded, how, gen_s, len(records), new, splink)
+
+
+def _state_child(args: argparse.Namespace, work: Path, held: int, conn: Connection) -> None:
+    conn.send(_prepare_state(args, work, held))
+    conn.close()
+
+
+def _state_in_child(args: argparse.Namespace, work: Path, held: int) -> _State:
+    """`_prepare_state` in a process of its own: a million generated guests take ~10 GB, which
+    the page cache needs while the records are timed."""
+    context = multiprocessing.get_context("spawn")
+    receiver, sender = context.Pipe(duplex=False)
+    child = context.Process(target=_state_child, args=(args, work, held, sender))
+    child.start()
+    sender.close()
+    state: _State = receiver.recv()
+    child.join()
+    if child.exitcode:
+        sys.exit(f"preparing the online state failed (exit code {child.exitcode})")
+    return state
+
+
+def run_online(args: argparse.Namespace, work: Path) -> list[str]:
+    """Generate, bulk-load the existing state, time the held-out arrivals three ways."""
+    held = args.held_out + args.http
+    started = time.perf_counter()
+    state = _state_in_child(args, work, held)
+    tenant_id, loaded, how, gen_s, new = (
+        state.tenant_id,
+        state.loaded,
+        state.how,
+        state.gen_s,
+        state.new,
+    )
     warm_s = prewarm(ONLINE_DB)
     print(f"ready in {time.perf_counter() - started:.0f} s: {loaded}", flush=True)
     ours, outcomes = speed_online.in_process(ONLINE_DB, tenant_id, new[: args.held_out])
     web, web_outcomes = speed_online.over_http(ONLINE_DB, work, new[args.held_out :])
     print(f"guestid p50 {stats(ours).p50:.1f} ms, HTTP p50 {stats(web).p50:.1f} ms", flush=True)
-    sp_existing = existing[-args.splink_records :] if args.splink_records else existing
-    splink, sp_size = speed_online.splink_lookups(sp_existing, new[: args.splink_lookups], work)
+    splink, sp_size = speed_online.splink_lookups(
+        state.splink_existing, new[: args.splink_lookups], work
+    )
     s_ours, s_web, s_splink = stats(ours), stats(web), stats(splink)
     if not args.keep_db:
         drop_db(ONLINE_DB)
@@ -102,7 +154,7 @@ def run_online(args: argparse.Namespace, work: Path) -> list[str]:
         f"HTTP outcomes: {_mix(web_outcomes)}.",
         "",
         f"Existing state: `bench/hotel_generator.py --guests {args.guests} --seed {args.seed}` "
-        f"({len(records):,} record lines, generated in {gen_s:.0f} s); every line but the last "
+        f"({state.lines:,} record lines, generated in {gen_s:.0f} s); every line but the last "
         f"{held:,} is loaded by {how}, then read into memory with pg_prewarm ({warm_s:.0f} s: "
         "the whole database into the OS page cache, the hot indexes into shared buffers, as a "
         "server in service holds them), as **one profile per true guest**, the state the "
