@@ -80,6 +80,10 @@ def blocking_keys(n: NormalisedRecord) -> list[str]:
         raw = phonetic(given) if given else pg
         if raw != pg:
             keys.append("names:" + ":".join(sorted((raw, pf))))
+        if dob:
+            # Order-free too: "Chen Meiling" typed given-first shares no other birth-date key
+            # with her stored "Meiling CHEN", and a common name alone ranks her among namesakes.
+            keys.append(f"ndob:{':'.join(sorted((pg, pf)))}:{dob.isoformat()}")
     if dob and family:
         keys.append(f"dobf:{dob.isoformat()}:{family[0]}")
     if dob and n.city:

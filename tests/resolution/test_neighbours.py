@@ -34,3 +34,27 @@ def test_ties_are_broken_by_profile_id_not_by_lookup_order() -> None:
     other = {"names:SM:JN": ["c", "a", "b"]}
     first, second = best_neighbours(one, one, limit=2), best_neighbours(other, other, limit=2)
     assert first == second == ["a", "b"]
+
+
+def test_a_swapped_name_with_her_birth_date_ranks_above_her_namesakes() -> None:
+    from app.resolution.memory import MemoryStore
+    from app.resolution.neighbours import NEIGHBOURS_PER_RECORD
+    from tests.resolution.builders import guest
+
+    store = MemoryStore(neighbours=NEIGHBOURS_PER_RECORD)
+    for n in range(40):  # namesakes, each a guest of their own, with lower profile ids than hers
+        store.add(
+            guest(
+                first_name="Meiling",
+                last_name="Chen",
+                date_of_birth=f"{1940 + n}-{1 + n % 12:02d}-{1 + n % 28:02d}",
+                phone=f"+86139{n:08d}",
+            )
+        )
+    assert len(store.members) == 40
+    her = guest("opera", first_name="Meiling", last_name="CHEN", date_of_birth="1956-11-05")
+    store.add(her)
+    walk_in = guest("walkin", full_name="Chen Meiling", date_of_birth="1956-11-05")
+    decision = store.add(walk_in)
+    assert decision.action == "link"
+    assert store.profile_of[walk_in.key] == store.profile_of[her.key]
