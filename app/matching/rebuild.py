@@ -1,22 +1,34 @@
-"""Re-resolve every record of a tenant after a model or rule change, keeping profile ids."""
+"""Re-resolve every record of a tenant after a model or rule change, keeping profile ids.
+
+Each record is normalised again from its stored data and its blocking keys are rewritten where
+they changed, so a new normalisation rule or key kind reaches the records stored before it.
+"""
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 
+from pydantic import ValidationError
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from app.core.db import member_of
 from app.matching.service import MatchingConfig
-from app.models import DoNotMerge, MatchDecision, MustLink, Profile, SourceRecord
+from app.models import DoNotMerge, MatchDecision, MustLink, Profile, RecordKey, SourceRecord
 from app.models.base import utcnow
 from app.models.ops import Event
+from app.profiles import batch_repository as batch_repo
 from app.profiles import repository as repo
-from app.profiles.codec import from_json
+from app.profiles.codec import from_json, to_json
 from app.profiles.merging import refresh_profile
+from app.profiles.search import search_keys
+from app.resolution import blocking_keys, normalise
 from app.resolution.memory import MemoryStore
 from app.resolution.neighbours import NEIGHBOURS_PER_RECORD
+from app.resolution.types import NormalisedRecord
+from connectors.base import GuestRecord
 
 
 @dataclass(frozen=True)
@@ -29,6 +41,7 @@ class RebuildReport:
     records_moved: int
     profiles_created: int
     profiles_retired: int
+    records_rekeyed: int = 0  # records whose normal form or blocking keys changed
 
 
 async def rebuild(
@@ -48,9 +61,11 @@ async def rebuild(
     )
     store.separated = {frozenset((r.record_a, r.record_b)) for r in rules}
     by_key = {}
+    norm_of = {}
     for row in rows:
-        record = from_json(row.normalised)
+        record = _normalised_again(row)
         by_key[record.key] = row
+        norm_of[row.id] = record
         store.add(record)
 
     links = (await session.exec(select(MustLink).where(MustLink.tenant_id == tenant_id))).all()
@@ -100,6 +115,7 @@ async def rebuild(
         profile.record_count = 0
         profile.updated_at = utcnow()
         session.add(profile)
+    rekeyed = await _rewrite_keys(session, tenant_id, rows, norm_of)
     for profile_id in touched - retired:
         await refresh_profile(session, tenant_id, profile_id)
     session.add(
@@ -116,7 +132,60 @@ async def rebuild(
         records_moved=moved,
         profiles_created=created,
         profiles_retired=len(retired),
+        records_rekeyed=rekeyed,
     )
+
+
+def _normalised_again(row: SourceRecord) -> NormalisedRecord:
+    """The record as today's normalisation reads its stored (sanitised) data."""
+    try:
+        return normalise(GuestRecord.model_validate(row.data))
+    except ValidationError:  # stored under rules since tightened: keep the form it had
+        return from_json(row.normalised)
+
+
+# Records whose stored keys are compared at a time: a tenant's keys (ten per record) do not fit
+# in memory at a million guests.
+_REKEY_CHUNK = 2000
+
+
+async def _rewrite_keys(
+    session: AsyncSession,
+    tenant_id: str,
+    rows: Sequence[SourceRecord],
+    norm_of: dict[str, NormalisedRecord],
+) -> int:
+    """Store the normal form and keys today's code derives, where they differ; how many did."""
+    rekeyed = 0
+    for start in range(0, len(rows), _REKEY_CHUNK):
+        chunk = rows[start : start + _REKEY_CHUNK]
+        stored: dict[str, set[str]] = defaultdict(set)
+        found = await session.exec(
+            select(RecordKey.record_id, RecordKey.key).where(
+                member_of(session, RecordKey.record_id, [row.id for row in chunk])
+            )
+        )
+        for record_id, key in found.all():
+            stored[record_id].add(key)
+        changed: list[tuple[SourceRecord, list[str]]] = []
+        for row in chunk:
+            norm = norm_of[row.id]
+            keys = list(dict.fromkeys([*blocking_keys(norm), *search_keys(norm)]))
+            form = to_json(norm)
+            if set(keys) != stored.get(row.id, set()) or form != row.normalised:
+                row.normalised = form
+                session.add(row)
+                changed.append((row, keys))
+        await batch_repo.delete_keys(session, [row.id for row, _ in changed])
+        table = RecordKey.__table__  # type: ignore[attr-defined]
+        values = [
+            {"record_id": row.id, "key": key, "tenant_id": tenant_id, "profile_id": row.profile_id}
+            for row, keys in changed
+            for key in keys
+        ]
+        await batch_repo.insert_rows(session, table, values)
+        rekeyed += len(changed)
+    return rekeyed
 
 
 def _join_must_links(store: MemoryStore, links: list[tuple[str, str]]) -> list[list[str]]:

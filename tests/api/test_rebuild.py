@@ -6,10 +6,12 @@ from typing import Any
 
 import httpx
 from fastapi import FastAPI
+from sqlmodel import select, text
 
 from app.core.db import transaction
 from app.matching.rebuild import RebuildReport, rebuild
 from app.matching.service import matching_for, train_model
+from app.models import SourceRecord
 from tests.api.samples import anna
 from tests.conftest import TenantClient
 
@@ -55,6 +57,7 @@ async def test_rebuild_is_stable_and_keeps_human_decisions(
     report = await _rebuild(app, tenant)
     assert report.records == 4
     assert report.records_moved == 0
+    assert report.records_rekeyed == 0  # nothing changed in how records are read
     assert report.profiles_after == report.profiles_before == 3
 
     # A person merges Zoe into Anna's profile and splits the widget record off.
@@ -100,3 +103,55 @@ async def test_a_trained_model_keeps_what_it_learnt_of_street_names(
     assert model.tf_street, "the street frequencies were learnt but not kept"
     common = max(model.tf_street, key=model.tf_street.__getitem__)
     assert model.weight("street", "exact", common) < model.weights["street"]["exact"]
+
+
+async def test_rebuild_gives_records_stored_before_a_new_key_kind_their_keys(
+    app: FastAPI, http: httpx.AsyncClient, tenant: TenantClient
+) -> None:
+    # An OTA booking and the PMS copy of it, stored by a release that knew neither booking
+    # numbers in the normal form nor their keys: only the rebuild lets the next copy find them.
+    ota = {
+        "source": "booking_com",
+        "source_record_id": "BDC-1",
+        "first_name": "Jonas",
+        "last_name": "Lindqvist",
+        "stay": {
+            "reservation_id": "4711081523",
+            "arrival": "2026-05-01",
+            "departure": "2026-05-03",
+        },
+    }
+    response = await http.post("/v1/records", json=ota, headers=tenant.auth)
+    assert response.status_code == 200, response.text
+    async with transaction(app.state.sessions) as session:
+        await session.exec(
+            text("DELETE FROM record_keys WHERE tenant_id = :t AND key LIKE 'booking:%'"),
+            params={"t": tenant.tenant_id},
+        )
+        row = (
+            await session.exec(
+                select(SourceRecord).where(SourceRecord.tenant_id == tenant.tenant_id)
+            )
+        ).one()
+        row.normalised = {k: v for k, v in row.normalised.items() if k != "bookings"}
+        session.add(row)
+
+    report = await _rebuild(app, tenant)
+    assert report.records_rekeyed == 1
+    pms = {
+        "source": "mews",
+        "source_record_id": "M-9",
+        "first_name": "Jonas",
+        "last_name": "Lindqvist",
+        "phone": "+46 70 123 45 67",
+        "stay": {
+            "reservation_id": "MEWS-77",
+            "channel_reservation_id": "4711081523",
+            "arrival": "2026-05-01",
+            "departure": "2026-05-03",
+        },
+    }
+    linked = (await http.post("/v1/records", json=pms, headers=tenant.auth)).json()
+    assert linked["outcome"] == "linked"
+    assert await _profile_of(http, tenant, "booking_com", "BDC-1") == linked["profile_id"]
+    assert (await _rebuild(app, tenant)).records_rekeyed == 0
