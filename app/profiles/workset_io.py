@@ -39,20 +39,39 @@ if TYPE_CHECKING:
     from app.profiles.linking import Incoming
 
 
+# Keys a transaction locks one by one; a batch with more takes the tenant's lock instead.
+# PostgreSQL keeps every lock in one shared table (max_locks_per_transaction x connections:
+# 6,400 by default), and a batch of 500 records has some 5,500 keys: two such batches at once,
+# or one API batch of 1,000 records, would fill it and fail with "out of shared memory".
+KEY_LOCKS_PER_TRANSACTION = 128
+
+# The tenant's lock shared, then each key's exclusively, in one ordered pass: the tenant's
+# first, so a small batch never holds a key while it queues behind a large one; the keys in
+# hash order, so two small batches cannot deadlock.
+_LOCK_KEYS = text(
+    "SELECT count(CASE WHEN o = 0 THEN pg_advisory_xact_lock_shared(h)"
+    " ELSE pg_advisory_xact_lock(h) END) FROM ("
+    "  SELECT 0 AS o, hashtextextended(:tenant, 0) AS h"
+    "  UNION SELECT 1, hashtextextended(:tenant || '|' || k, 0)"
+    "  FROM unnest(CAST(:keys AS text[])) AS k ORDER BY o, h) AS ordered"
+)
+_LOCK_TENANT = text("SELECT pg_advisory_xact_lock(hashtextextended(:tenant, 0))")
+
+
 async def _lock_keys(session: AsyncSession, tenant_id: str, keys: set[str]) -> None:
-    """Serialise batches that share a key (PostgreSQL; SQLite has a single writer)."""
+    """Serialise batches that share a key (PostgreSQL; SQLite has a single writer).
+
+    A small batch (an online record) waits only for batches that share one of its keys; a large
+    one (an import's) locks the whole tenant with a single lock, and waits for, and holds up,
+    every other batch of the tenant while it runs.
+    """
     if not is_postgres(session) or not keys:
         return
-    # One statement, locks taken in hash order so two batches cannot deadlock.
     connection = await session.connection()
-    await connection.execute(
-        text(
-            "SELECT count(pg_advisory_xact_lock(h)) FROM ("
-            " SELECT DISTINCT hashtextextended(:tenant || '|' || k, 0) AS h"
-            " FROM unnest(CAST(:keys AS text[])) AS k ORDER BY h) AS ordered"
-        ),
-        {"tenant": tenant_id, "keys": sorted(keys)},
-    )
+    if len(keys) > KEY_LOCKS_PER_TRANSACTION:
+        await connection.execute(_LOCK_TENANT, {"tenant": tenant_id})
+        return
+    await connection.execute(_LOCK_KEYS, {"tenant": tenant_id, "keys": sorted(keys)})
 
 
 # Stored profiles loaded per incoming record (a module attribute so a bench can vary it).

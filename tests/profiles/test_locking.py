@@ -1,0 +1,162 @@
+"""Concurrent batches of one tenant: those that share a key wait for each other, others do not,
+and a batch larger than PostgreSQL's lock table is stored like any other."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import httpx
+import pytest
+from fastapi import FastAPI
+from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
+from sqlmodel import func, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from app.core.db import transaction
+from app.ingest.service import ingest_records, prepare_record
+from app.matching.service import matching_for
+from app.models import SourceRecord
+from app.profiles.workset_io import KEY_LOCKS_PER_TRANSACTION
+from connectors.base import GuestRecord
+from tests.conftest import MakeTenant
+
+SECRET = "t" * 48
+_SYLLABLES = ("ka", "lo", "mi", "ren", "tu", "sa", "vo", "ne", "di", "pe", "zu", "ho")
+
+
+def _name(n: int, parts: int) -> str:
+    word = ""
+    for _ in range(parts):
+        n, digit = divmod(n, len(_SYLLABLES))
+        word += _SYLLABLES[digit]
+    return word.capitalize()
+
+
+def _guest(n: int) -> dict[str, Any]:
+    """Distinct guests: no two share a name, email, phone, birth date or street."""
+    given, family = _name(n, 3), _name(n * 7 + 3, 4)
+    return {
+        "source": "pms",
+        "source_record_id": f"L-{n}",
+        "first_name": given,
+        "last_name": family,
+        "email": f"{given.lower()}.{n}@example.org",
+        "phone": f"+49 151 {3_000_000 + n * 37}",
+        "date_of_birth": f"{1940 + n % 60}-{1 + n % 12:02d}-{1 + n % 28:02d}",
+        "address": {"line1": f"{family}weg {n}", "city": "Berlin", "postcode": "10115"},
+    }
+
+
+def _keys(raws: list[dict[str, Any]]) -> set[str]:
+    return {
+        k for raw in raws for k in prepare_record(GuestRecord.model_validate(raw), SECRET).blocking
+    }
+
+
+async def _lock_table_size(session: AsyncSession) -> int:
+    connection = await session.connection()
+    per_transaction = (await connection.execute(text("SHOW max_locks_per_transaction"))).scalar()
+    connections = (await connection.execute(text("SHOW max_connections"))).scalar()
+    return int(str(per_transaction)) * int(str(connections))
+
+
+async def _stored(app: FastAPI, tenant_id: str) -> int:
+    async with transaction(app.state.sessions) as session:
+        count = select(func.count()).where(SourceRecord.tenant_id == tenant_id)
+        return int((await session.exec(count)).one())
+
+
+async def test_a_full_batch_is_stored_whatever_the_size_of_the_lock_table(
+    app: FastAPI, http: httpx.AsyncClient, make_tenant: MakeTenant, backend: str
+) -> None:
+    tenant = await make_tenant()
+    records = [_guest(n) for n in range(app.state.settings.max_batch_size)]
+    if backend == "postgres":
+        keys = _keys(records)
+        async with transaction(app.state.sessions) as session:
+            # One lock per key would not fit: the batch must still go through in one piece.
+            assert len(keys) > await _lock_table_size(session)
+    response = await http.post("/v1/records", json=records, headers=tenant.auth)
+    assert response.status_code == 200, response.text[:500]
+    assert await _stored(app, tenant.tenant_id) == len(records)
+
+
+async def _ingest(session: AsyncSession, tenant_id: str, raws: list[dict[str, Any]]) -> None:
+    matching = await matching_for(session, tenant_id)
+    records = [GuestRecord.model_validate(raw) for raw in raws]
+    await ingest_records(
+        session, tenant_id, records, matching=matching, secret_key=SECRET, decided_by="test"
+    )
+
+
+async def _waits(app: FastAPI, tenant_id: str, raw: dict[str, Any]) -> bool:
+    """Whether ingesting `raw` has to wait for a lock another transaction holds."""
+    async with app.state.sessions() as session:
+        connection = await session.connection()
+        await connection.execute(text("SET LOCAL lock_timeout = '300ms'"))
+        try:
+            await _ingest(session, tenant_id, [raw])
+        except DBAPIError as exc:
+            assert "lock timeout" in str(exc)
+            await session.rollback()
+            return True
+        await session.rollback()
+        return False
+
+
+@pytest.fixture
+def postgres_only(backend: str) -> None:
+    if backend != "postgres":
+        pytest.skip("SQLite has a single writer: nothing waits on a key")
+
+
+@pytest.mark.usefixtures("postgres_only")
+async def test_an_online_record_waits_only_for_a_batch_that_shares_a_key(
+    app: FastAPI, make_tenant: MakeTenant
+) -> None:
+    tenant = await make_tenant()
+    async with transaction(app.state.sessions) as holding:
+        await _ingest(holding, tenant.tenant_id, [_guest(1)])  # keeps its keys locked
+        same_phone = {**_guest(2), "phone": _guest(1)["phone"], "source_record_id": "L-x"}
+        assert await _waits(app, tenant.tenant_id, same_phone)
+        assert not await _waits(app, tenant.tenant_id, _guest(3))
+    assert not await _waits(app, tenant.tenant_id, same_phone)
+
+
+@pytest.mark.usefixtures("postgres_only")
+async def test_a_large_batch_holds_up_its_own_tenant_only(
+    app: FastAPI, make_tenant: MakeTenant
+) -> None:
+    tenant, other = await make_tenant(), await make_tenant()
+    large = [_guest(n) for n in range(100, 100 + KEY_LOCKS_PER_TRANSACTION // 4)]
+    assert len(_keys(large)) > KEY_LOCKS_PER_TRANSACTION
+    async with transaction(app.state.sessions) as holding:
+        await _ingest(holding, tenant.tenant_id, large)
+        # No key in common, yet the tenant is locked while the large batch is in flight.
+        assert await _waits(app, tenant.tenant_id, _guest(1))
+        assert not await _waits(app, other.tenant_id, _guest(1))
+    assert not await _waits(app, tenant.tenant_id, _guest(1))
+
+
+@pytest.mark.usefixtures("postgres_only")
+async def test_a_large_batch_waits_for_the_online_records_in_flight(
+    app: FastAPI, make_tenant: MakeTenant
+) -> None:
+    tenant = await make_tenant()
+    large = [_guest(n) for n in range(200, 200 + KEY_LOCKS_PER_TRANSACTION // 4)]
+    assert len(_keys(large)) > KEY_LOCKS_PER_TRANSACTION
+    async with app.state.sessions() as holding:
+        await _ingest(holding, tenant.tenant_id, [_guest(1)])
+        waiting = asyncio.create_task(_store(app, tenant.tenant_id, large))
+        await asyncio.sleep(0.5)
+        assert not waiting.done()  # queued behind the online record's transaction
+        await holding.commit()
+    await asyncio.wait_for(waiting, 10)
+    assert await _stored(app, tenant.tenant_id) == 1 + len(large)
+
+
+async def _store(app: FastAPI, tenant_id: str, raws: list[dict[str, Any]]) -> None:
+    async with transaction(app.state.sessions) as session:
+        await _ingest(session, tenant_id, raws)
