@@ -15,7 +15,7 @@ adelaide addie heidi
 albert al bert bertie albrecht
 alexander alex alec alek sandy sasha xander alexandre alejandro alessandro
 alexander aleksandr alexandr oleksandr shura sanya
-alexandra alex alexa sandra sasha lexi alejandra alessandra
+alexandra alex alexa sandra sasha lexi alejandra alessandra aleksandra oleksandra
 alfred al alf alfie fred freddie
 alfonso alfons alphonse fonzie poncho
 alice ali allie alicia
@@ -172,7 +172,7 @@ victoria vicky tori viktoria
 vincent vince vinnie vincenzo vicente
 virginia ginny ginger
 walter walt wally
-william bill billy will willy liam wilhelm guillermo guillaume guglielmo willem
+william bill billy will willy willi liam wilhelm guillermo guillaume guglielmo willem
 wolfgang wolf wolfi
 zachary zach zack
 dolores lola lolita
@@ -222,10 +222,22 @@ vladimir volodymyr volodya vova
 tatiana tatyana tanya
 olga olya
 svetlana sveta
-yuri yury yuriy
+yuri yury yuriy yurii iurii iouri youri jurij juri jurii yura
 anastasia nastya
 alexei aleksei alexey oleksiy alyosha lyosha
 muhammad mohammed mohammad mohamed muhammed mehmet
+ahmed ahmad achmed ahmet
+hussein husein hussain husain hossein huseyin
+omar umar omer
+fatima fatma fatemeh fatimah
+aisha ayesha aysha aischa
+khalid khaled
+abdullah abdallah abdulla
+mustafa mostafa mustapha moustafa
+yasmin yasmina jasmin jasmine
+daria darya dasha
+konstantin constantine konstantinos kostya
+fyodor fedor feodor fedya
 """
 
 

@@ -134,6 +134,13 @@ def test_transliterations_share_a_key(a: str, b: str) -> None:
         ("Katya", "Ekaterina"),
         ("Dima", "Dmitry"),
         ("Mohammed", "Muhammad"),
+        ("Sasha", "Aleksandra"),
+        ("Iurii", "Yuri"),
+        ("Юрий", "Yuri"),
+        ("Willi", "Wilhelm"),
+        ("Hussain", "Hossein"),
+        ("Mostafa", "Mustapha"),
+        ("Dasha", "Darya"),
     ],
 )
 def test_nicknames_share_a_group(nick: str, full: str) -> None:
