@@ -111,10 +111,31 @@ def _split_full(full: str) -> tuple[str | None, str | None, str | None]:
     return parsed.first or None, parsed.middle or None, parsed.last or None
 
 
+def _whole_name_in_one_field(first: str | None, last: str | None) -> str | None:
+    """The whole name, when a record has put it into its only name field.
+
+    "SMITH, John" or the reservation systems' "SMITH/JOHN MR" as the surname, "John Smith" as
+    the given name. A lone surname without a comma or slash stays a surname: "Garcia Lopez"
+    and "van Dijk" are family names.
+    """
+    if bool(first) == bool(last):
+        return None
+    lone = first or last or ""
+    if "/" in lone or "," in lone:
+        return lone.replace("/", ", ", 1)
+    if last:
+        return None
+    # "Mr John" and "Mary-Ann" are a given name alone.
+    named, _ = _strip_tokens([fold(word) or "" for word in lone.split()])
+    return lone if len(named) >= 2 else None
+
+
 def parse_name(
     first: str | None, middle: str | None, last: str | None, full: str | None
 ) -> PersonName:
     """Fold and clean the name parts, splitting `full` when first or last is missing."""
+    if not full and (whole := _whole_name_in_one_field(first, last)):
+        full, first, last = whole, None, None
     if full and not (first and last):
         f_first, f_middle, f_last = _split_full(full)
         first = first or f_first

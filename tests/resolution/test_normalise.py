@@ -97,6 +97,14 @@ def test_role_mailbox_is_flagged() -> None:
         (None, None, None, "Smith, John", "john", "smith", None),
         ("José", None, "O'Brien", None, "jose", "obrien", None),
         ("Hans", None, "Meier Sr", None, "hans", "meier", "sr"),
+        # The whole name in the one field a record fills.
+        (None, None, "SMITH/JOHN MR", None, "john", "smith", None),
+        (None, None, "Müller, Hans-Peter", None, "hans peter", "muller", None),
+        ("John Smith", None, None, None, "john", "smith", None),
+        ("Mr John", None, None, None, "john", None, None),
+        ("Mary-Ann", None, None, None, "mary ann", None, None),
+        (None, None, "Garcia Lopez", None, None, "garcia lopez", None),
+        ("Anna", None, None, None, "anna", None, None),
     ],
 )
 def test_parse_name(
@@ -104,8 +112,8 @@ def test_parse_name(
     middle: str | None,
     last: str | None,
     full: str | None,
-    given: str,
-    family: str,
+    given: str | None,
+    family: str | None,
     suffix: str | None,
 ) -> None:
     name = parse_name(first, middle, last, full)
