@@ -12,6 +12,7 @@ from rapidfuzz.distance import Levenshtein
 from app.resolution.location import area_level, house_level, street_level
 from app.resolution.namecompare import (
     clearly_different_given,
+    compound_initials,
     crosswise,
     family_level,
     given_level,
@@ -183,6 +184,8 @@ def compare(a: NormalisedRecord, b: NormalisedRecord) -> PairLevels:
     if given in ("initial", "else") and (a.middle or b.middle):
         # "F. Juliana Costa" goes by her middle name.
         given = via_middle(a, b, given)
+    if given == "else" and compound_initials(a.given, b.given):
+        given = "initial"
     family = family_level(a.family_key, b.family_key, a.family_tokens, b.family_tokens)
     swapped = False
     g_val, f_val = a.given_key, a.family_key

@@ -78,6 +78,23 @@ def initial_fits(a: str, b: str, ga: frozenset[str], gb: frozenset[str]) -> bool
     return name[0] == initial or any(full[0] == initial for full in groups)
 
 
+_VOWELS = frozenset("aeiouy")
+
+
+def compound_initials(a: str | None, b: str | None) -> bool:
+    """One folded given name is the initials of the other, a double name: "jp" or "j p" (from
+    "J.P.") for "jean pierre". Only letters that cannot be a name of their own ("jo" can)."""
+    if not a or not b:
+        return False
+    for short, full in ((a, b), (b, a)):
+        parts, letters = full.split(), short.replace(" ", "")
+        initials_only = all(len(t) == 1 for t in short.split()) or not _VOWELS & set(letters)
+        spelled = letters == "".join(part[0] for part in parts)
+        if 2 <= len(parts) == len(letters) and initials_only and spelled:
+            return True
+    return False
+
+
 def via_middle(a: NormalisedRecord, b: NormalisedRecord, level: str) -> str:
     # Only for an initial: "F. Juliana" is Juliana, but "Andreas Hans" is not his father Hans.
     pairs: list[tuple[str | None, str | None]] = []

@@ -125,9 +125,9 @@ def _whole_name_in_one_field(first: str | None, last: str | None) -> str | None:
         return lone.replace("/", ", ", 1)
     if last:
         return None
-    # "Mr John" and "Mary-Ann" are a given name alone.
+    # "Mr John" and "Mary-Ann" are a given name alone, and "sachi n" a slip of the keyboard.
     named, _ = _strip_tokens([fold(word) or "" for word in lone.split()])
-    return lone if len(named) >= 2 else None
+    return lone if len(named) >= 2 and len(named[-1]) >= 2 else None
 
 
 def parse_name(

@@ -98,6 +98,9 @@ GIVEN_NAME_SLIPS: list[tuple[str, tuple[str, str], tuple[str, str], bool]] = [
     ("two letters swapped in a short name", ("Ned", "Kelly"), ("Nde", "Kelly"), True),
     ("two given names, one phone: a household", ("Anna", "Kelly"), ("Lena", "Kelly"), False),
     ("an initial that fits neither name", ("Anna", "Nowak"), ("M.", "Nowak"), False),
+    ("the initials of a double given name", ("Jean-Pierre", "Dubois"), ("J.P.", "Dubois"), True),
+    ("the same, run together", ("Marie-Claire", "Roux"), ("MC", "Roux"), True),
+    ("initials of another double name", ("Jean-Pierre", "Dubois"), ("J.M.", "Dubois"), False),
     ("a name's masculine and feminine forms", ("Mario", "Giordano"), ("Maria", "Giordano"), False),
     ("the same, a letter added", ("Daniel", "Giordano"), ("Daniela", "Giordano"), False),
 ]  # fmt: skip

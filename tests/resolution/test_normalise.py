@@ -103,6 +103,7 @@ def test_role_mailbox_is_flagged() -> None:
         ("John Smith", None, None, None, "john", "smith", None),
         ("Mr John", None, None, None, "john", None, None),
         ("Mary-Ann", None, None, None, "mary ann", None, None),
+        ("sachi n", None, None, None, "sachi n", None, None),
         (None, None, "Garcia Lopez", None, None, "garcia lopez", None),
         ("Anna", None, None, None, "anna", None, None),
     ],
