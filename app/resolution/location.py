@@ -45,17 +45,34 @@ _ADDRESS_WORDS = {
     "west": "w",
     "calle": "c",
     "rue": "r",
+    "rua": "r",
+    "avenida": "ave",
+    "parkway": "pkwy",
+    "suite": "ste",
 }
+# Street-type words that carry nothing in their language: "ul. Marszałkowska" is Marszałkowska.
+_SILENT_WORDS = frozenset({"ul", "ulica"})
+# Where the flat, floor or suite begins: it and what follows are not the street.
+_UNIT_WORDS = frozenset(
+    {"apt", "apartment", "unit", "flat", "suite", "ste", "fl", "floor", "etage", "og", "piso"}
+)
 _WORDS = re.compile(r"[a-z0-9]+")
 _DIGIT = re.compile(r"\d")
 _jw = JaroWinkler.similarity
 
 
+def _folded_words(text: str) -> list[str]:
+    return _WORDS.findall(unidecode(text.replace("ß", "ss")).lower())
+
+
 def _words(text: str) -> list[str]:
-    words = _WORDS.findall(unidecode(text.replace("ß", "ss")).lower())
+    return _abbreviated(_folded_words(text))
+
+
+def _abbreviated(words: list[str]) -> list[str]:
     out = [_ADDRESS_WORDS.get(w, w) for w in words]
     # Compounds: "hauptstrasse", "hauptstr", "crotonstreet" -> "haupt st" / "croton st".
-    return [_split_compound(w) for w in out]
+    return " ".join(_split_compound(w) for w in out).split()
 
 
 def _split_compound(word: str) -> str:
@@ -72,10 +89,24 @@ def normalise_address(line1: str | None, line2: str | None = None) -> str | None
 
 
 def split_line(line1: str | None) -> tuple[str | None, str | None]:
-    """(house number, street) of a first address line: "12 Oak Street" -> ("12", "oak st")."""
+    """(house number, street) of a first address line: "12 Oak Street" -> ("12", "oak st").
+
+    A flat or floor is dropped, before the street ("Apt 4B, 12 Oak Ave") or after it ("Calle
+    Mayor 3, 2º B", "12 Oak Ave Apt 4B").
+    """
     if not line1:
         return None, None
-    words = " ".join(_words(line1)).split()
+    words: list[str] = []
+    for part in line1.replace(";", ",").split(","):
+        folded = [w for w in _folded_words(part) if w not in _SILENT_WORDS]
+        if not folded or folded[0] in _UNIT_WORDS:
+            continue
+        cut = next((i for i, w in enumerate(folded) if w in _UNIT_WORDS), len(folded))
+        found = _abbreviated(folded[:cut])
+        numbered = any(_DIGIT.search(w) for w in words)
+        if numbered and all(len(w) <= 3 for w in found):
+            continue  # "2º B" after "Calle Mayor 3": the flat, not the house
+        words.extend(found)
     numbers = [w for w in words if _DIGIT.search(w)]
     street = " ".join(w for w in words if not _DIGIT.search(w))
     return (numbers[0] if numbers else None), (street or None)
