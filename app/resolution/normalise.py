@@ -10,7 +10,7 @@ import phonenumbers
 from unidecode import unidecode
 
 from app.resolution.countries import country_code
-from app.resolution.location import normalise_address, split_line
+from app.resolution.location import canonical_city, normalise_address, split_line
 from app.resolution.names import fold, name_key, parse_name
 from app.resolution.nicknames import canonical_given, nickname_groups
 from app.resolution.types import NormalisedRecord
@@ -235,7 +235,7 @@ def normalise(record: GuestRecord) -> NormalisedRecord:
         email_verified=bool(record.email_verified) and kind == "real",
         phone=phone,
         date_of_birth=_plausible_dob(record.date_of_birth),
-        city=fold(address.city) if address else None,
+        city=canonical_city(fold(address.city)) if address else None,
         postcode=postcode or None,
         country=country or nationality,
         loyalty=loyalty or None,

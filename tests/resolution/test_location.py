@@ -83,6 +83,16 @@ def test_area_level(other: dict[str, Any], level: str) -> None:
     assert area_level(guest(address=HOME), guest(address=other)) == level
 
 
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [("Wien", "Vienna"), ("München", "Munich"), ("Köln", "Koeln"), ("Praha", "Prague"),
+     ("Frankfurt", "Frankfurt am Main"), ("Bruxelles", "Brussel"), ("København", "Copenhagen")],
+)  # fmt: skip
+def test_a_city_is_the_same_in_any_language(a: str, b: str) -> None:
+    # OTAs send the English name, the hotel's own system the local one.
+    assert area_level(guest(address={"city": a}), guest(address={"city": b})) == "city"
+
+
 def test_a_typo_in_the_suburb_keeps_street_and_postcode_evidence() -> None:
     # One "finest level" comparison lost the street when the whole line did not match.
     home = {"line1": "80 Croton Street", "line2": "Rockview", **HOME}
