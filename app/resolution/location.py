@@ -56,51 +56,6 @@ _SILENT_WORDS = frozenset({"ul", "ulica"})
 _UNIT_WORDS = frozenset(
     {"apt", "apartment", "unit", "flat", "suite", "ste", "fl", "floor", "etage", "og", "piso"}
 )
-# A city's name in English (as OTAs send it) and in other languages, to the name its own
-# country uses (as its hotels' systems record it). Folded: "München" is "munchen".
-_CITY_NAMES = {
-    "vienna": "wien",
-    "munich": "munchen",
-    "muenchen": "munchen",
-    "cologne": "koln",
-    "koeln": "koln",
-    "nuremberg": "nurnberg",
-    "hanover": "hannover",
-    "frankfurt am main": "frankfurt",
-    "prague": "praha",
-    "prag": "praha",
-    "rome": "roma",
-    "rom": "roma",
-    "milan": "milano",
-    "mailand": "milano",
-    "florence": "firenze",
-    "naples": "napoli",
-    "venice": "venezia",
-    "turin": "torino",
-    "genoa": "genova",
-    "lisbon": "lisboa",
-    "brussels": "bruxelles",
-    "brussel": "bruxelles",
-    "antwerp": "antwerpen",
-    "anvers": "antwerpen",
-    "ghent": "gent",
-    "the hague": "den haag",
-    "geneva": "geneve",
-    "genf": "geneve",
-    "lucerne": "luzern",
-    "copenhagen": "kobenhavn",
-    "gothenburg": "goteborg",
-    "warsaw": "warszawa",
-    "cracow": "krakow",
-    "moscow": "moskva",
-    "kiev": "kyiv",
-    "bucharest": "bucuresti",
-    "belgrade": "beograd",
-    "athens": "athina",
-    "seville": "sevilla",
-    "marseilles": "marseille",
-    "lyons": "lyon",
-}
 _WORDS = re.compile(r"[a-z0-9]+")
 _DIGIT = re.compile(r"\d")
 _jw = JaroWinkler.similarity
@@ -180,11 +135,6 @@ def street_level(a: str | None, b: str | None) -> str:
     if _jw(a, b) >= 0.8 or fuzz.token_set_ratio(a, b, score_cutoff=90):
         return "jw80"
     return "else"
-
-
-def canonical_city(folded: str | None) -> str | None:
-    """One name per city: "vienna" and "wien" are "wien"."""
-    return _CITY_NAMES.get(folded, folded) if folded else None
 
 
 def _same_city(a: str | None, b: str | None) -> bool | None:

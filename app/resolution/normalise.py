@@ -9,8 +9,9 @@ from typing import Literal
 import phonenumbers
 from unidecode import unidecode
 
+from app.resolution.cities import canonical_city
 from app.resolution.countries import country_code
-from app.resolution.location import canonical_city, normalise_address, split_line
+from app.resolution.location import normalise_address, split_line
 from app.resolution.names import fold, name_key, parse_name
 from app.resolution.nicknames import canonical_given, nickname_groups
 from app.resolution.types import NormalisedRecord
