@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from pydantic import ValidationError
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -47,29 +48,20 @@ class RebuildReport:
 async def rebuild(
     session: AsyncSession, tenant_id: str, matching: MatchingConfig, decided_by: str
 ) -> RebuildReport:
-    """Resolve all records again in arrival order and apply the new clustering."""
-    rows = (
-        await session.exec(
-            select(SourceRecord)
-            .where(SourceRecord.tenant_id == tenant_id)
-            .order_by(col(SourceRecord.received_at), col(SourceRecord.id))
-        )
-    ).all()
-    rules = (await session.exec(select(DoNotMerge).where(DoNotMerge.tenant_id == tenant_id))).all()
-    store = MemoryStore(
-        model=matching.model, thresholds=matching.thresholds, neighbours=NEIGHBOURS_PER_RECORD
-    )
-    store.separated = {frozenset((r.record_a, r.record_b)) for r in rules}
-    by_key = {}
-    norm_of = {}
-    for row in rows:
-        record = _normalised_again(row)
-        by_key[record.key] = row
-        norm_of[row.id] = record
-        store.add(record)
+    """Resolve all records again in arrival order and apply the new clustering.
 
-    links = (await session.exec(select(MustLink).where(MustLink.tenant_id == tenant_id))).all()
-    clusters = _join_must_links(store, [(m.record_a, m.record_b) for m in links])
+    Resolving reads a snapshot and holds nothing up. Applying locks the tenant (its ingest
+    batches wait until the rebuild commits); records that arrived or changed since the snapshot
+    are resolved on top first, so none is left on a profile the rebuild retires.
+    """
+    rules = await _rules(session, tenant_id)
+    snapshot = _resolve_all(await _records(session, tenant_id), rules, matching)
+    await repo.lock_tenant(session, tenant_id)
+    resolved = await _catch_up(session, tenant_id, snapshot, rules, matching)
+    rows, store, norm_of = resolved.rows, resolved.store, resolved.norm_of
+    by_key = {norm_of[row.id].key: row for row in rows}
+
+    clusters = _join_must_links(store, sorted(resolved.rules.must_link))
     old_profile_of = {row.id: row.profile_id for row in rows}
     old_profiles = set(old_profile_of.values())
     taken: set[str] = set()
@@ -134,6 +126,97 @@ async def rebuild(
         profiles_retired=len(retired),
         records_rekeyed=rekeyed,
     )
+
+
+@dataclass(frozen=True)
+class _Rules:
+    """What people decided: pairs of records kept apart, and pairs kept together."""
+
+    separated: frozenset[frozenset[str]]
+    must_link: frozenset[tuple[str, str]]
+
+
+@dataclass
+class _Resolved:
+    """Records resolved into clusters under the rules, with the normal form of each record."""
+
+    rows: list[SourceRecord]
+    rules: _Rules
+    store: MemoryStore
+    norm_of: dict[str, NormalisedRecord]
+
+
+async def _rules(session: AsyncSession, tenant_id: str) -> _Rules:
+    apart = await session.exec(select(DoNotMerge).where(DoNotMerge.tenant_id == tenant_id))
+    together = await session.exec(select(MustLink).where(MustLink.tenant_id == tenant_id))
+    return _Rules(
+        frozenset(frozenset((r.record_a, r.record_b)) for r in apart.all()),
+        frozenset((r.record_a, r.record_b) for r in together.all()),
+    )
+
+
+async def _records(
+    session: AsyncSession, tenant_id: str, ids: Sequence[str] | None = None
+) -> list[SourceRecord]:
+    """The tenant's records (or those of `ids`) in arrival order, as stored now."""
+    query = select(SourceRecord).where(SourceRecord.tenant_id == tenant_id)
+    if ids is not None:
+        query = query.where(member_of(session, SourceRecord.id, ids))
+    ordered = query.order_by(col(SourceRecord.received_at), col(SourceRecord.id))
+    return list((await session.exec(ordered.execution_options(populate_existing=True))).all())
+
+
+def _resolve_all(rows: list[SourceRecord], rules: _Rules, matching: MatchingConfig) -> _Resolved:
+    store = MemoryStore(
+        model=matching.model, thresholds=matching.thresholds, neighbours=NEIGHBOURS_PER_RECORD
+    )
+    store.separated = set(rules.separated)
+    resolved = _Resolved(rows, rules, store, {})
+    for row in rows:
+        _add(resolved, row)
+    return resolved
+
+
+def _add(resolved: _Resolved, row: SourceRecord) -> None:
+    record = _normalised_again(row)
+    resolved.norm_of[row.id] = record
+    resolved.store.add(record)
+
+
+async def _catch_up(
+    session: AsyncSession,
+    tenant_id: str,
+    snapshot: _Resolved,
+    rules: _Rules,
+    matching: MatchingConfig,
+) -> _Resolved:
+    """The snapshot's clustering brought up to what is stored now (the tenant is locked).
+
+    New and updated records are resolved on top, in arrival order; every record's profile is
+    read again (online merges moved some). If a person merged or split guests meanwhile, or a
+    record went away, everything is resolved again: the snapshot's decisions may not hold.
+    """
+    stored = await session.exec(
+        select(SourceRecord.id, SourceRecord.profile_id, SourceRecord.updated_at).where(
+            SourceRecord.tenant_id == tenant_id
+        )
+    )
+    now = {ident: (profile_id, updated) for ident, profile_id, updated in stored.all()}
+    known = {row.id: row for row in snapshot.rows}
+    current_rules = await _rules(session, tenant_id)
+    if current_rules != rules or any(ident not in now for ident in known):
+        return _resolve_all(await _records(session, tenant_id), current_rules, matching)
+    fresh = [
+        i for i, (_, updated) in now.items() if i not in known or known[i].updated_at != updated
+    ]
+    for row in snapshot.rows:
+        set_committed_value(row, "profile_id", now[row.id][0])
+    arrived = await _records(session, tenant_id, fresh) if fresh else []
+    for row in arrived:
+        if row.id not in known:
+            snapshot.rows.append(row)
+        _add(snapshot, row)
+    return snapshot
 
 
 def _normalised_again(row: SourceRecord) -> NormalisedRecord:

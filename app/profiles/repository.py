@@ -187,3 +187,14 @@ async def move_records(
             .where(col(table.tenant_id) == tenant_id, col(table.record_id).in_(ids))
             .values(profile_id=to_id)
         )
+
+
+_LOCK_TENANT = text("SELECT pg_advisory_xact_lock(hashtextextended(:tenant, 0))")
+
+
+async def lock_tenant(session: AsyncSession, tenant_id: str) -> None:
+    """Hold every ingest batch of the tenant until this transaction ends (PostgreSQL; SQLite
+    has a single writer). Batches take the same advisory lock, shared or exclusive."""
+    if is_postgres(session):
+        connection = await session.connection()
+        await connection.execute(_LOCK_TENANT, {"tenant": tenant_id})

@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import httpx
+import pytest
 from fastapi import FastAPI
 from sqlmodel import select, text
 
 from app.core.db import transaction
+from app.ingest.service import ingest_records
 from app.matching.rebuild import RebuildReport, rebuild
-from app.matching.service import matching_for, train_model
-from app.models import SourceRecord
+from app.matching.service import matching_for, set_thresholds, train_model
+from app.models import Profile, SourceRecord
+from app.profiles.repository import lock_tenant
+from app.resolution.model import Thresholds
+from connectors.base import GuestRecord
 from tests.api.samples import anna
 from tests.conftest import TenantClient
 
@@ -155,3 +161,73 @@ async def test_rebuild_gives_records_stored_before_a_new_key_kind_their_keys(
     assert linked["outcome"] == "linked"
     assert await _profile_of(http, tenant, "booking_com", "BDC-1") == linked["profile_id"]
     assert (await _rebuild(app, tenant)).records_rekeyed == 0
+
+
+async def _set_merge_probability(app: FastAPI, tenant: TenantClient, merge: float) -> None:
+    async with transaction(app.state.sessions) as session:
+        await set_thresholds(session, tenant.tenant_id, Thresholds(merge_probability=merge))
+
+
+async def _waiting_for_advisory_lock(app: FastAPI) -> bool:
+    async with app.state.sessions() as session:
+        waiting = text("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted")
+        return bool((await session.exec(waiting)).one()[0])
+
+
+async def test_a_record_arriving_during_a_rebuild_is_not_left_on_a_retired_profile(
+    app: FastAPI, http: httpx.AsyncClient, tenant: TenantClient, backend: str
+) -> None:
+    if backend != "postgres":
+        pytest.skip("SQLite has a single writer: nothing is stored while a rebuild writes")
+    maren = {"first_name": "Maren", "last_name": "Halvorsen"}
+    with_email = _walkin("W-1", **maren, email="maren.h@example.no", date_of_birth="1979-05-02")
+    with_phone = _walkin("W-2", **maren, phone="+47 912 34 567", date_of_birth="1979-05-02")
+    # Under a very strict merge threshold her two visits stay two profiles; the usual threshold
+    # and a rebuild join them, retiring one of the two profile ids.
+    await _set_merge_probability(app, tenant, 0.999999)
+    results = (
+        await http.post("/v1/records", json=[with_email, with_phone], headers=tenant.auth)
+    ).json()["results"]
+    assert results[0]["profile_id"] != results[1]["profile_id"]
+    await _set_merge_probability(app, tenant, 0.99)
+
+    # Her next visit (name and phone: it links to the second profile) is stored while the
+    # rebuild is under way: it has resolved its snapshot and waits to write its clustering.
+    arriving = GuestRecord.model_validate(_walkin("W-3", **maren, phone="+47 91234567"))
+    async with transaction(app.state.sessions) as holding:
+        await lock_tenant(holding, tenant.tenant_id)
+        running = asyncio.create_task(_rebuild(app, tenant))
+        for _ in range(200):
+            if running.done() or await _waiting_for_advisory_lock(app):
+                break
+            await asyncio.sleep(0.05)
+        assert not running.done(), "the rebuild wrote without waiting for the tenant's batches"
+        matching = await matching_for(holding, tenant.tenant_id)
+        (stored,) = await ingest_records(
+            holding,
+            tenant.tenant_id,
+            [arriving],
+            matching=matching,
+            secret_key="t" * 48,
+            decided_by="test",
+        )
+        assert stored.outcome == "linked"
+    report = await running
+    assert report.records == 3
+
+    async with transaction(app.state.sessions) as session:
+        rows = (
+            await session.exec(
+                select(
+                    SourceRecord.source_record_id,
+                    Profile.id,
+                    Profile.merged_into,
+                    Profile.record_count,
+                )
+                .join(Profile, Profile.id == SourceRecord.profile_id)
+                .where(SourceRecord.tenant_id == tenant.tenant_id)
+            )
+        ).all()
+    assert {r[0] for r in rows} == {"W-1", "W-2", "W-3"}
+    assert len({r[1] for r in rows}) == 1, rows  # one guest
+    assert all(r[2] is None and r[3] == 3 for r in rows), rows  # on a live profile
