@@ -14,6 +14,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
+from app.bulk.columns import read_as_known
 from app.ingest.validation import validate_record
 from connectors.base import GuestRecord
 
@@ -33,7 +34,10 @@ def read_lenient(item: Any) -> tuple[GuestRecord | None, list[dict[str, Any]], l
     mended: dict[str, Any] = copy.deepcopy(item)
     repairs: list[str] = []
     for _ in range(_ROUNDS):
-        fixes = [_mend(mended, err) for err in errors]
+        # Columns read under their generic names first: a stay's `check_in` is its arrival,
+        # and the stay must not be dropped for a missing arrival in the same round.
+        renamed: list[str | None] = [fix for err in errors if (fix := _rename(mended, err))]
+        fixes = renamed or [_mend(mended, err) for err in errors]
         if any(fix is None for fix in fixes):
             return None, errors, []  # something we will not guess: the line fails as it was
         repairs.extend(fix for fix in fixes if fix)
@@ -41,6 +45,18 @@ def read_lenient(item: Any) -> tuple[GuestRecord | None, list[dict[str, Any]], l
         if record is not None:
             return record, [], repairs
     return None, errors, []
+
+
+def _rename(item: dict[str, Any], error: dict[str, Any]) -> str:
+    """Read an unknown column as the generic field it means, in place: what was done, or ""."""
+    path = [p for p in str(error.get("pointer", "")).split("/") if p]
+    if error.get("code") != "extra_forbidden" or not 1 <= len(path) <= 2:
+        return ""
+    parent = item if len(path) == 1 else item.get(path[0])
+    if not isinstance(parent, dict) or path[-1] not in parent:
+        return ""
+    known = read_as_known(item, "/".join(path[:-1]), parent, path[-1])
+    return f"/{'/'.join(path)}: read as {known}" if known else ""
 
 
 def _mend(item: dict[str, Any], error: dict[str, Any]) -> str | None:

@@ -99,3 +99,66 @@ def test_a_line_without_its_identity_fails(fields: dict[str, Any]) -> None:
 def test_a_valid_line_is_read_as_it_is() -> None:
     record, errors, repairs = read_lenient({**BASE, "date_of_birth": "1985-03-14"})
     assert record is not None and not errors and not repairs
+
+
+# (case, columns as another system's export names them, what the record then holds)
+RENAMED: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
+    (
+        "names and birth date",
+        {"Given Name": "Anna", "surname": "Meier", "DOB": "1985-03-14"},
+        {"first_name": "Anna", "last_name": "Meier", "date_of_birth": date(1985, 3, 14)},
+    ),
+    ("one name column", {"name": "Anna Meier"}, {"full_name": "Anna Meier"}),
+    (
+        "contact columns",
+        {"mobile": "+49 171 1234567", "email_address": "anna@example.com"},
+        {"phone": "+49 171 1234567", "email": "anna@example.com"},
+    ),
+    (
+        "address at the top of the line",
+        {"street": "Hauptstr. 5", "zip": "10115", "city": "Berlin", "country": "DE"},
+        {
+            "address": {
+                "line1": "Hauptstr. 5",
+                "postcode": "10115",
+                "city": "Berlin",
+                "country": "DE",
+            }
+        },
+    ),
+    (
+        "address block of another system",
+        {"address": {"address1": "Hauptstr. 5", "postal_code": "10115", "state": "BE"}},
+        {"address": {"line1": "Hauptstr. 5", "postcode": "10115", "region": "BE"}},
+    ),
+    (
+        "stay of another system",
+        {"stay": {"confirmation": "X1", "check_in": "2026-01-01", "check_out": "2026-01-03"}},
+        {
+            "stay": {
+                "reservation_id": "X1",
+                "arrival": date(2026, 1, 1),
+                "departure": date(2026, 1, 3),
+            }
+        },
+    ),
+]
+
+
+@pytest.mark.parametrize(("case", "columns", "expected"), RENAMED, ids=[r[0] for r in RENAMED])
+def test_another_systems_column_is_read_as_the_field_it_means(
+    case: str, columns: dict[str, Any], expected: dict[str, Any]
+) -> None:
+    bare = {k: v for k, v in BASE.items() if k in ("source", "source_record_id")}
+    record, errors, repairs = read_lenient({**bare, **columns})
+    assert record is not None and not errors, (case, errors)
+    held = record.model_dump(exclude_none=True)
+    for name, value in expected.items():
+        assert held[name] == value, (case, held)
+    assert repairs and all(": read as /" in r for r in repairs), repairs
+
+
+def test_a_column_is_not_read_over_the_field_it_would_fill() -> None:
+    record, _, repairs = read_lenient({**BASE, "mobile": "+49 171 1", "phone": "+49 30 2"})
+    assert record is not None and record.phone == "+49 30 2"
+    assert repairs == ["/mobile: dropped (extra_forbidden)"]
