@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
+from sqlalchemy import and_
 from sqlmodel import col, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -36,18 +38,28 @@ def default_matching() -> MatchingConfig:
 
 def thresholds_of(tenant: Tenant) -> Thresholds:
     """The tenant's thresholds, defaults where it set none."""
-    return replace(Thresholds(), **(tenant.matching or {}))
+    return _thresholds(tenant.matching)
+
+
+def _thresholds(stored: Mapping[str, Any] | None) -> Thresholds:
+    return replace(Thresholds(), **(stored or {}))
 
 
 async def matching_for(session: AsyncSession, tenant_id: str) -> MatchingConfig:
     """The tenant's active model (cached) and its thresholds."""
-    tenant = await session.get(Tenant, tenant_id)
-    if tenant is None:
-        raise Problem(404, "not-found", "Not found", "tenant does not exist")
-    stmt = select(MatchModelRow.id).where(
-        MatchModelRow.tenant_id == tenant_id, col(MatchModelRow.active).is_(True)
+    # One round trip, no ORM objects: every online request asks this before it resolves.
+    active = and_(
+        col(MatchModelRow.tenant_id) == col(Tenant.id), col(MatchModelRow.active).is_(True)
     )
-    row_id = (await session.exec(stmt)).first()
+    stmt = (
+        select(Tenant.matching, MatchModelRow.id)
+        .outerjoin(MatchModelRow, active)
+        .where(Tenant.id == tenant_id)
+    )
+    found = (await session.exec(stmt)).first()
+    if found is None:
+        raise Problem(404, "not-found", "Not found", "tenant does not exist")
+    matching, row_id = found
     model = _DEFAULT_MODEL
     if row_id is not None:
         if row_id not in _models:
@@ -55,7 +67,7 @@ async def matching_for(session: AsyncSession, tenant_id: str) -> MatchingConfig:
             assert row is not None
             _models[row_id] = MatchModel.from_json(json.dumps(row.params))
         model = _models[row_id]
-    return MatchingConfig(model=model, thresholds=thresholds_of(tenant))
+    return MatchingConfig(model=model, thresholds=_thresholds(matching))
 
 
 def validate_thresholds(values: dict[str, Any]) -> Thresholds:
