@@ -17,8 +17,8 @@ from app.resolution.nicknames import canonical_given, nickname_groups
 from app.resolution.types import NormalisedRecord
 from connectors.base import GuestRecord
 
-# Per-reservation aliases handed out by OTAs and private relays: they identify a booking (or an
-# app), never a person across bookings.
+# Per-reservation aliases handed out by OTAs: they identify a booking, never a person across
+# bookings.
 RELAY_DOMAINS = frozenset(
     {
         "guest.booking.com",
@@ -28,13 +28,16 @@ RELAY_DOMAINS = frozenset(
         "guest.airbnb.com",
         "reply.airbnb.com",
         "guest.trip.com",
-        "privaterelay.appleid.com",
         "guest.hostelworld.com",
         "guest.hotels.com",
         "messages.homeaway.com",
         "guest.vrbo.com",
     }
 )
+# Sign in with Apple hides the address behind a relay that is the same for one user across all
+# the apps of one developer (the hotel group's widget and site): unlike an OTA's alias it
+# names the guest from booking to booking, so it counts as a real address.
+APP_RELAY_DOMAIN = "privaterelay.appleid.com"
 # Shared mailboxes of agencies and companies: they reach a desk, not a guest.
 ROLE_LOCALS = frozenset(
     {
@@ -127,9 +130,14 @@ def canonical_email(raw: str | None) -> str | None:
 
 
 def is_relay_domain(email: str) -> bool:
-    """True for OTA and private-relay alias domains (and their subdomains)."""
+    """True for OTA alias domains (and their subdomains)."""
     domain = email.rpartition("@")[2]
     return any(domain == d or domain.endswith("." + d) for d in RELAY_DOMAINS)
+
+
+def is_app_relay(email: str) -> bool:
+    """True for a private relay of a sign-in provider (Sign in with Apple)."""
+    return email.endswith("@" + APP_RELAY_DOMAIN)
 
 
 def normalise_phone(raw: str | None, regions: list[str]) -> tuple[str | None, str | None]:
@@ -211,7 +219,8 @@ def normalise(record: GuestRecord) -> NormalisedRecord:
     email = canonical_email(record.email)
     kind: Literal["real", "relay"] | None = None
     if email is not None:
-        kind = "relay" if record.email_masked or is_relay_domain(email) else "real"
+        masked = bool(record.email_masked) and not is_app_relay(email)
+        kind = "relay" if masked or is_relay_domain(email) else "real"
     phone, nsn = normalise_phone(record.phone, regions)
     fixed = (
         phone is not None

@@ -20,7 +20,7 @@ class NormalisedRecord:
     middle: str | None = None
     family: str | None = None
     email: str | None = None  # canonical form (case, gmail dots, +tags)
-    email_kind: Literal["real", "relay"] | None = None  # relay: OTA alias or private relay
+    email_kind: Literal["real", "relay"] | None = None  # relay: an OTA's per-booking alias
     email_verified: bool = False
     phone: str | None = None  # E.164
     date_of_birth: date | None = None

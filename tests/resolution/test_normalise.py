@@ -74,7 +74,9 @@ def test_canonical_email(raw: str, expected: str | None) -> None:
     [
         ({"email": "x1y2@guest.booking.com"}, "relay"),
         ({"email": "abc@m.expediapartnercentral.com"}, "relay"),
-        ({"email": "abc@privaterelay.appleid.com"}, "relay"),
+        # Apple's relay is one address per user for all the hotel group's apps: it names her.
+        ({"email": "abc@privaterelay.appleid.com"}, "real"),
+        ({"email": "abc@privaterelay.appleid.com", "email_masked": True}, "real"),
         ({"email": "someone@example.com", "email_masked": True}, "relay"),
         ({"email": "anna@example.com"}, "real"),
     ],

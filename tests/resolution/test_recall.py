@@ -158,6 +158,25 @@ RECALL: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
         },
     ),
     (
+        "a direct booking with her Apple relay address, and her sign-in",
+        {
+            "source": "mews",
+            "first_name": "Ines",
+            "last_name": "Moreau",
+            "email": "q4w8e2r6t1@privaterelay.appleid.com",
+            "email_masked": True,
+        },
+        {
+            "source": "widget",
+            "first_name": "Ines",
+            "last_name": "Moreau",
+            "email": "q4w8e2r6t1@privaterelay.appleid.com",
+            "email_masked": True,
+            "email_verified": True,
+            "social": {"provider": "apple", "subject": "001.b"},
+        },
+    ),
+    (
         "OTA booking and the PMS copy of the same booking",
         {
             "source": "booking",
