@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from collections.abc import Sequence
 from functools import lru_cache
@@ -27,7 +26,7 @@ from app.models.base import utcnow
 from app.profiles import batch_repository as batch_repo
 from app.profiles import pg_writes
 from app.profiles import repository as repo
-from app.profiles.codec import from_json
+from app.profiles.codec import from_text
 from app.profiles.golden import profile_columns
 from app.profiles.workset import CANDIDATE_PROFILES_PER_KEY, Row, WorkingSet
 from app.resolution import blocking_keys
@@ -94,7 +93,7 @@ _PARSED_TEXTS = 20_000
 
 @lru_cache(maxsize=_PARSED_TEXTS)
 def _parsed(text: str) -> NormalisedRecord:
-    return from_json(json.loads(text))
+    return from_text(text)
 
 
 def _keys_by_profile(hits: repo.KeyHits) -> dict[str, list[str]]:
