@@ -122,7 +122,7 @@ def _whole_name_in_one_field(first: str | None, last: str | None) -> str | None:
         return None
     lone = first or last or ""
     if "/" in lone or "," in lone:
-        return lone.replace("/", ", ", 1)
+        return lone
     if last:
         return None
     # "Mr John" and "Mary-Ann" are a given name alone, and "sachi n" a slip of the keyboard.
@@ -136,6 +136,9 @@ def parse_name(
     """Fold and clean the name parts, splitting `full` when first or last is missing."""
     if not full and (whole := _whole_name_in_one_field(first, last)):
         full, first, last = whole, None, None
+    if full and "/" in full:
+        # The reservation systems' "SMITH/JOHN MR": the surname first, then the given names.
+        full = full.replace("/", ", ", 1)
     if full and not (first and last):
         f_first, f_middle, f_last = _split_full(full)
         first = first or f_first

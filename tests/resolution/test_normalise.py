@@ -102,6 +102,9 @@ def test_role_mailbox_is_flagged() -> None:
         # The whole name in the one field a record fills.
         (None, None, "SMITH/JOHN MR", None, "john", "smith", None),
         (None, None, "Müller, Hans-Peter", None, "hans peter", "muller", None),
+        # The reservation systems' form as the full name.
+        (None, None, None, "SMITH/JOHN MR", "john", "smith", None),
+        (None, None, None, "GARCIA LOPEZ/MARIA MRS", "maria", "garcia lopez", None),
         ("John Smith", None, None, None, "john", "smith", None),
         ("Mr John", None, None, None, "john", None, None),
         ("Mary-Ann", None, None, None, "mary ann", None, None),
