@@ -6,11 +6,11 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-import phonenumbers
 from email_validator import EmailNotValidError, validate_email
 from pydantic import ValidationError
 
 from app.core.errors import Problem, validation_errors
+from app.resolution.phones import read_phone
 from connectors.base import GuestRecord
 
 
@@ -45,10 +45,8 @@ def _plausible_phone(raw: str) -> bool:
     if not 5 <= digits <= 17:
         return False
     if raw.lstrip().startswith("+"):
-        try:
-            return phonenumbers.is_possible_number(phonenumbers.parse(raw, None))
-        except phonenumbers.NumberParseException:
-            return False
+        # The same reading normalising asks for next: libphonenumber parses the number once.
+        return read_phone(raw, ()).possible
     return True
 
 
