@@ -6,10 +6,10 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from email_validator import EmailNotValidError, validate_email
 from pydantic import ValidationError
 
 from app.core.errors import Problem, validation_errors
+from app.ingest.emails import email_problem
 from app.resolution.phones import read_phone
 from connectors.base import GuestRecord
 
@@ -26,11 +26,8 @@ class ParsedBatch:
 def check_contact_fields(record: GuestRecord) -> list[dict[str, Any]]:
     """Email syntax and phone plausibility, beyond what the schema can say."""
     errors: list[dict[str, Any]] = []
-    if record.email:
-        try:
-            validate_email(record.email, check_deliverability=False)
-        except EmailNotValidError as exc:
-            errors.append({"pointer": "/email", "message": str(exc), "code": "email_invalid"})
+    if record.email and (problem := email_problem(record.email)):
+        errors.append({"pointer": "/email", "message": problem, "code": "email_invalid"})
     if record.phone and not _plausible_phone(record.phone):
         errors.append(
             {"pointer": "/phone", "message": "not a phone number", "code": "phone_invalid"}
