@@ -79,7 +79,11 @@ def _card_shaped(groups: list[str]) -> bool:
     return sizes in ([4, 6, 5], [4, 6, 4])
 
 
-def _scrub_run(run: str) -> str:
+# E.164 caps a phone number at 15 digits, country code included.
+_MAX_PHONE_DIGITS = 15
+
+
+def _scrub_run(run: str, after_plus: bool) -> str:
     groups = _SEP.split(run)
     seps = _SEP.findall(run)
     out: list[str] = []
@@ -89,8 +93,14 @@ def _scrub_run(run: str) -> str:
         # Longest span starting at group i that is one card, written with one separator.
         for j in range(len(groups), i, -1):
             span = groups[i:j]
+            digits = "".join(span)
+            # Digits right after a "+" start an international phone number: no card is written
+            # with a leading "+", while a German or Brazilian mobile (+49 151…, +55 11 9…) is
+            # 13 digits starting with 4 or 5 and passes Luhn one time in ten.
+            if after_plus and i == 0 and len(digits) <= _MAX_PHONE_DIGITS:
+                continue
             one_sep = len(set(seps[i : j - 1])) <= 1
-            if one_sep and _card_shaped(span) and _looks_like_card("".join(span)):
+            if one_sep and _card_shaped(span) and _looks_like_card(digits):
                 hit = j
                 break
         if hit:
@@ -106,13 +116,18 @@ def _scrub_run(run: str) -> str:
     return "".join(out)
 
 
-# Any 13 digits in a row, single separators allowed: every card number contains such a run.
-_CARD_SIZED_RUN = re.compile(r"\d(?:[ .\-]?\d){12}")
+# Any 13 digits in a row, single separators allowed, not started right after a "+" (a phone
+# number) unless longer than a phone number can be: every card `_scrub_run` removes holds one.
+# Two patterns: one alternation would scan every text twice as slowly.
+_CARD_SIZED_RUN = re.compile(r"(?<![\d+])\d(?:[ .\-]?\d){12}")
+_OVERLONG_PHONE = re.compile(r"\+\d(?:[ .\-]?\d){15}")
 
 
 def may_hold_card_number(text: str) -> bool:
     """False when `text` cannot hold a card number: the cheap test before a full scan."""
-    return _CARD_SIZED_RUN.search(text) is not None
+    if _CARD_SIZED_RUN.search(text) is not None:
+        return True
+    return "+" in text and _OVERLONG_PHONE.search(text) is not None
 
 
 # A UUID's middle groups can read as a grouped card number (Mews ids are UUIDs); no card
@@ -120,13 +135,26 @@ def may_hold_card_number(text: str) -> bool:
 _UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 
 
+def _scrub_match(m: re.Match[str]) -> str:
+    start = m.start()
+    return _scrub_run(m.group(0), start > 0 and m.string[start - 1] == "+")
+
+
 def strip_card_numbers(text: str) -> str:
-    """Replace every Luhn-valid 13-19 digit card number (any grouping) with a marker."""
+    """Replace every Luhn-valid 13-19 digit card number (any grouping) with a marker.
+
+    Up to 15 digits right after a "+" are an international phone number, never a card.
+    """
+    # Most texts (names, dates, short ids) hold no 13 digits: one regex search settles them.
+    return _strip_card_numbers(text) if may_hold_card_number(text) else text
+
+
+def _strip_card_numbers(text: str) -> str:
     parts = _UUID.split(text)
     if len(parts) == 1:
-        return _RUN.sub(lambda m: _scrub_run(m.group(0)), text)
+        return _RUN.sub(_scrub_match, text)
     uuids = _UUID.findall(text)
-    out = [_RUN.sub(lambda m: _scrub_run(m.group(0)), part) for part in parts]
+    out = [_RUN.sub(_scrub_match, part) for part in parts]
     return "".join(x for pair in zip(out, [*uuids, ""], strict=True) for x in pair)
 
 

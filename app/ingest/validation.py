@@ -6,11 +6,11 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-import phonenumbers
-from email_validator import EmailNotValidError, validate_email
 from pydantic import ValidationError
 
 from app.core.errors import Problem, validation_errors
+from app.ingest.emails import email_problem
+from app.resolution.phones import read_phone
 from connectors.base import GuestRecord
 
 
@@ -26,11 +26,8 @@ class ParsedBatch:
 def check_contact_fields(record: GuestRecord) -> list[dict[str, Any]]:
     """Email syntax and phone plausibility, beyond what the schema can say."""
     errors: list[dict[str, Any]] = []
-    if record.email:
-        try:
-            validate_email(record.email, check_deliverability=False)
-        except EmailNotValidError as exc:
-            errors.append({"pointer": "/email", "message": str(exc), "code": "email_invalid"})
+    if record.email and (problem := email_problem(record.email)):
+        errors.append({"pointer": "/email", "message": problem, "code": "email_invalid"})
     if record.phone and not _plausible_phone(record.phone):
         errors.append(
             {"pointer": "/phone", "message": "not a phone number", "code": "phone_invalid"}
@@ -45,10 +42,8 @@ def _plausible_phone(raw: str) -> bool:
     if not 5 <= digits <= 17:
         return False
     if raw.lstrip().startswith("+"):
-        try:
-            return phonenumbers.is_possible_number(phonenumbers.parse(raw, None))
-        except phonenumbers.NumberParseException:
-            return False
+        # The same reading normalising asks for next: libphonenumber parses the number once.
+        return read_phone(raw, ()).possible
     return True
 
 

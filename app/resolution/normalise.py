@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import date
 from typing import Literal
 
-import phonenumbers
 from unidecode import unidecode
 
 from app.resolution.cities import canonical_city
@@ -14,6 +14,7 @@ from app.resolution.countries import country_code
 from app.resolution.location import normalise_address, split_line
 from app.resolution.names import fold, name_key, parse_name
 from app.resolution.nicknames import canonical_given, nickname_groups
+from app.resolution.phones import PhoneReading, read_phone
 from app.resolution.types import NormalisedRecord
 from connectors.base import GuestRecord
 
@@ -142,25 +143,24 @@ def is_app_relay(email: str) -> bool:
 
 def normalise_phone(raw: str | None, regions: list[str]) -> tuple[str | None, str | None]:
     """(E.164 if valid, national significant digits) trying each region hint in turn."""
+    reading = _phone_reading(raw, regions)
+    if reading is None:
+        return None, None
+    return reading.e164, reading.nsn
+
+
+def _phone_reading(raw: str | None, regions: list[str]) -> PhoneReading | None:
     if not raw:
-        return None, None
+        return None
     text = raw.strip()
-    if text.startswith("00"):
-        text = "+" + text[2:]
-    digits = re.sub(r"\D", "", text)
+    digits = re.sub(r"\D", "", text[2:] if text.startswith("00") else text)
     if len(digits) < 6:
-        return None, None
-    fallback_nsn: str | None = None
-    for region in [*regions, None] if not text.startswith("+") else [None]:
-        try:
-            parsed = phonenumbers.parse(text, region)
-        except phonenumbers.NumberParseException:
-            continue
-        nsn = phonenumbers.national_significant_number(parsed)
-        if phonenumbers.is_valid_number(parsed):
-            return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164), nsn
-        fallback_nsn = fallback_nsn or nsn
-    return None, fallback_nsn or digits.lstrip("0")
+        return None
+    reading = read_phone(text, regions)
+    if reading.e164 is None and not reading.nsn:
+        # Nothing parsed it: the digits themselves, without a trunk prefix, still compare.
+        return replace(reading, nsn=digits.lstrip("0"))
+    return reading
 
 
 def canonical_document(type: str, country: str | None, number: str) -> str:
@@ -221,12 +221,7 @@ def normalise(record: GuestRecord) -> NormalisedRecord:
     if email is not None:
         masked = bool(record.email_masked) and not is_app_relay(email)
         kind = "relay" if masked or is_relay_domain(email) else "real"
-    phone, nsn = normalise_phone(record.phone, regions)
-    fixed = (
-        phone is not None
-        and phonenumbers.number_type(phonenumbers.parse(phone))
-        == phonenumbers.PhoneNumberType.FIXED_LINE
-    )
+    phone_reading = _phone_reading(record.phone, regions)
     document = record.document
     postcode = _ALNUM.sub("", address.postcode.upper()) if address and address.postcode else None
     loyalty = _ALNUM.sub("", record.loyalty_number.upper()) if record.loyalty_number else None
@@ -243,7 +238,7 @@ def normalise(record: GuestRecord) -> NormalisedRecord:
         email=email,
         email_kind=kind,
         email_verified=bool(record.email_verified) and kind == "real",
-        phone=phone,
+        phone=phone_reading.e164 if phone_reading else None,
         date_of_birth=_plausible_dob(record.date_of_birth),
         city=canonical_city(fold(address.city)) if address else None,
         postcode=postcode or None,
@@ -258,8 +253,8 @@ def normalise(record: GuestRecord) -> NormalisedRecord:
         family_key=name_key(name.family),
         family_tokens=tuple(name.family.split()) if name.family else (),
         suffix=name.suffix,
-        phone_nsn=nsn,
-        phone_fixed=fixed,
+        phone_nsn=phone_reading.nsn if phone_reading else None,
+        phone_fixed=phone_reading is not None and phone_reading.fixed,
         email_role=email is not None and email.partition("@")[0] in ROLE_LOCALS,
         email_local=email.partition("@")[0] if email and kind == "real" else None,
         address=normalise_address(address.line1, address.line2) if address else None,
