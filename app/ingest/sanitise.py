@@ -12,7 +12,10 @@ def _may_hold_card_data(record: GuestRecord) -> bool:
     # Preferences are the record's only free-form keys; the rest are fixed field names.
     if record.preferences and any(is_card_field(k) for k in record.preferences):
         return True
-    return may_hold_card_number(record.model_dump_json(exclude_none=True))
+    dumped = record.model_dump_json(exclude_none=True)
+    # JSON writes a control character as "\u001f", which splits a run of digits that the full
+    # scan, stripping control characters first, reads as one card: such a text is scanned.
+    return may_hold_card_number(dumped) or "\\u00" in dumped
 
 
 def sanitise(record: GuestRecord, secret_key: str) -> GuestRecord:

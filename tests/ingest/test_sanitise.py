@@ -77,3 +77,9 @@ def test_a_card_number_is_removed(card: str, field: str, template: str) -> None:
     # A "+" typed before the card is not part of the number and stays.
     plus = "+" if card.startswith("+") else ""
     assert getattr(out, field) == template.format(card=plus + REDACTED)
+
+
+@pytest.mark.parametrize("control", ["\x1f", "\x07", "\x0b", "\x1b"])
+def test_a_card_split_by_a_control_character_is_removed(control: str) -> None:
+    out = sanitise(_record(special_requests=f"pay 4111 1111{control} 1111 1111"), SECRET)
+    assert out.special_requests == f"pay {REDACTED}"
