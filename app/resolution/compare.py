@@ -96,7 +96,7 @@ def _email_level(a: NormalisedRecord, b: NormalisedRecord) -> str:
 
 
 def _name_parts(n: NormalisedRecord) -> tuple[str, ...]:
-    return _parts(n.given_key, n.family_key, n.family_tokens, n.middle)
+    return _parts(n.given, n.family_key, n.family_tokens, n.middle)
 
 
 @lru_cache(maxsize=65536)
@@ -104,7 +104,12 @@ def _parts(
     given: str | None, family: str | None, tokens: tuple[str, ...], middle: str | None
 ) -> tuple[str, ...]:
     # Cached: decide() compares every candidate pair, and the same guests recur.
-    parts = [given, family, *tokens, *(middle or "").split()]
+    # Each given word counts on its own: "Ha Thi" in the first-name field writes "ha.le@".
+    words = (given or "").split()
+    parts = [given, *words, family, *tokens, *(middle or "").split()]
+    if words and family:
+        # Short names ("Ha", "Le", "Vu") are each too short to say much, the full name is not.
+        parts += [words[0] + family, family + words[0]]
     return tuple(name_key(p) or "" for p in parts if p)
 
 

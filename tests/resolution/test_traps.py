@@ -192,6 +192,23 @@ TRAPS: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
             "date_of_birth": "1985-12-27",
         },
     ),
+    (
+        # Given and middle in the first-name field, a two-letter surname: "ha.le" is the
+        # name again, which namesakes at another domain also have.
+        "namesakes with the same name-only local part at two domains",
+        {"first_name": "Ha Thi", "last_name": "Le", "email": "ha.le@sony.co.jp"},
+        {"first_name": "Ha Thu", "last_name": "Le", "email": "ha.le@hotmail.com"},
+    ),
+    (
+        "namesakes whose name-only addresses differ by one letter",
+        {"first_name": "Ha Ngoc", "last_name": "Vu", "email": "h.vu@yahoo.com.vn"},
+        {"first_name": "Ha", "last_name": "Vu", "email": "ha.vu@yahoo.com.vn"},
+    ),
+    (
+        "namesakes with given and middle in one field and the name at two domains",
+        {"first_name": "Long Minh", "last_name": "Vu", "email": "long.vu@tata.com"},
+        {"first_name": "Long Minh", "last_name": "Vu", "email": "long.vu@yahoo.com.vn"},
+    ),
 ]
 
 
