@@ -16,6 +16,7 @@ from app.resolution.namecompare import (
     crosswise,
     family_level,
     given_level,
+    surname_in_middle,
     via_middle,
 )
 from app.resolution.names import name_key
@@ -192,6 +193,8 @@ def compare(a: NormalisedRecord, b: NormalisedRecord) -> PairLevels:
     if given == "else" and compound_initials(a.given, b.given):
         given = "initial"
     family = family_level(a.family_key, b.family_key, a.family_tokens, b.family_tokens)
+    if family == "else" and (a.middle or b.middle) and surname_in_middle(a, b):
+        family = "tokens"
     swapped = False
     g_val, f_val = a.given_key, a.family_key
     if given not in ("exact", "nickname") and family != "exact":

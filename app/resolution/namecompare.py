@@ -109,6 +109,19 @@ def via_middle(a: NormalisedRecord, b: NormalisedRecord, level: str) -> str:
     return level
 
 
+def surname_in_middle(a: NormalisedRecord, b: NormalisedRecord) -> bool:
+    """One record's surname is the other's first surname, which a full-name split read as a
+    middle name: "Carlos Pérez Rodríguez" gives middle "perez", family "rodriguez"."""
+    for x, y in ((a, b), (b, a)):
+        if not x.middle or not y.family_tokens:
+            continue
+        middle = x.middle.split()
+        both = (*middle, *x.family_tokens)
+        if y.family_tokens[0] in middle and all(len(t) > 2 and t in both for t in y.family_tokens):
+            return True
+    return False
+
+
 def middle_explains(a: NormalisedRecord, b: NormalisedRecord) -> bool:
     """True when one record's given name is the other's middle name (goes by the middle)."""
     ag, bg = a.given_key or "", b.given_key or ""

@@ -81,6 +81,43 @@ def name_key(folded: str | None) -> str | None:
     return _UMLAUT_DIGRAPHS.sub(r"\1", folded).replace(" ", "")
 
 
+# Surname particles that Dutch, Flemish and German registers sort after the name ("Jong, de",
+# "Berg van den"): the same surname as "de Jong". "le" and "la" stay out, being whole surnames.
+PARTICLES = frozenset(
+    {
+        "van",
+        "von",
+        "vom",
+        "zu",
+        "de",
+        "der",
+        "den",
+        "het",
+        "ter",
+        "ten",
+        "te",
+        "da",
+        "das",
+        "do",
+        "dos",
+        "du",
+        "di",
+        "del",
+        "della",
+    }
+)
+
+
+def particles_first(tokens: list[str]) -> list[str]:
+    """A surname with its trailing particles put back in front: "jong de" -> "de jong"."""
+    end = len(tokens)
+    while end > 1 and tokens[end - 1] in PARTICLES:
+        end -= 1
+    if end == len(tokens) or tokens[0] in PARTICLES:
+        return tokens
+    return tokens[end:] + tokens[:end]
+
+
 @dataclass(frozen=True, slots=True)
 class PersonName:
     """A name split into folded parts."""
@@ -150,6 +187,6 @@ def parse_name(
     return PersonName(
         given=" ".join(given_tokens) or None,
         middle=" ".join(middle_tokens) or None,
-        family=" ".join(family_tokens) or None,
+        family=" ".join(particles_first(family_tokens)) or None,
         suffix=suffix or middle_suffix,
     )

@@ -8,6 +8,23 @@ import pytest
 
 from tests.resolution.builders import DE_HOME, guest, resolve, stay, together
 
+# An OTA's booking and the PMS copy of it, which carries the channel's booking number.
+_OTA: dict[str, Any] = {
+    "source": "booking",
+    "email": "x7k2m9qa@guest.booking.com",
+    "stay": {"reservation_id": "4388852075", "arrival": "2026-03-01", "departure": "2026-03-03"},
+}
+_PMS_COPY: dict[str, Any] = {
+    "source": "opera",
+    "email": "x7k2m9qa@guest.booking.com",
+    "stay": {
+        "reservation_id": "H003-0008099",
+        "channel_reservation_id": "4388852075",
+        "arrival": "2026-03-01",
+        "departure": "2026-03-03",
+    },
+}
+
 # (case, first record, second record): the two records are the same guest.
 RECALL: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
     (
@@ -267,6 +284,26 @@ RECALL: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
             "email_verified": True,
             "social": {"provider": "facebook", "subject": "2"},
         },
+    ),
+    (
+        "dutch surname sorted with its particle after it, on the PMS copy of an OTA booking",
+        {**_OTA, "first_name": "Femke", "last_name": "JONG DE"},
+        {**_PMS_COPY, "first_name": "Femke", "last_name": "de Jong"},
+    ),
+    (
+        "dutch particles sorted after and glued, on the PMS copy of an OTA booking",
+        {**_OTA, "first_name": "Johannes", "last_name": "Meer, van der"},
+        {**_PMS_COPY, "first_name": "Johannes", "last_name": "Vandermeer"},
+    ),
+    (
+        "spanish full name with both surnames against the first surname, same booking",
+        {**_OTA, "full_name": "Carlos Pérez Rodríguez"},
+        {**_PMS_COPY, "first_name": "Carlos", "last_name": "Perez"},
+    ),
+    (
+        "compound given name and two surnames in a full name, same booking",
+        {**_OTA, "full_name": "María José García López"},
+        {**_PMS_COPY, "first_name": "María José", "last_name": "García"},
     ),
 ]
 
