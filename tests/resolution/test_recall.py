@@ -305,6 +305,21 @@ RECALL: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
         {**_OTA, "full_name": "María José García López"},
         {**_PMS_COPY, "first_name": "María José", "last_name": "García"},
     ),
+    (
+        "greek given name in its everyday form with the same email",
+        {"first_name": "Georgios", "last_name": "Pappas", "email": "georgios1998@gmail.com"},
+        {"first_name": "Yiorgos", "last_name": "Pappas", "email": "Georgios1998@gmail.com"},
+    ),
+    (
+        "greek given name spelt the other way with the same mobile",
+        {"first_name": "Vasileios", "last_name": "Makris", "phone": "+30 694 123 4567"},
+        {
+            "first_name": "Vasilios",
+            "last_name": "Makris",
+            "phone": "6941234567",
+            "nationality": "GR",
+        },
+    ),
 ]
 
 
