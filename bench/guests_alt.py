@@ -1177,7 +1177,8 @@ def gmail_variant(rng: random.Random, email: str) -> str:
         local = local.replace(".", "")
     elif r < 0.3 and len(local) > 4:
         i = rng.randrange(1, len(local) - 1)
-        local = local[:i] + "." + local[i:]
+        if "." not in local[i - 1 : i + 1]:  # gmail refuses two dots in a row
+            local = local[:i] + "." + local[i:]
     elif r < 0.4:
         local += "+hotels"
     return f"{local}@{domain}"
