@@ -184,9 +184,14 @@ def parse_name(
     given_tokens, _ = _strip_tokens((fold(first) or "").split())
     family_tokens, suffix = _strip_tokens((fold(last) or "").split())
     middle_tokens, middle_suffix = _strip_tokens((fold(middle) or "").split())
+    family_tokens = particles_first(family_tokens)
+    if middle_tokens and family_tokens and all(t in PARTICLES for t in middle_tokens):
+        # Dutch registers keep the tussenvoegsel apart ("Willem", "de", "Vries"); systems
+        # with no field for it put it in the middle name. It is part of the surname.
+        family_tokens, middle_tokens = middle_tokens + family_tokens, []
     return PersonName(
         given=" ".join(given_tokens) or None,
         middle=" ".join(middle_tokens) or None,
-        family=" ".join(particles_first(family_tokens)) or None,
+        family=" ".join(family_tokens) or None,
         suffix=suffix or middle_suffix,
     )

@@ -320,6 +320,11 @@ RECALL: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
             "nationality": "GR",
         },
     ),
+    (
+        "dutch tussenvoegsel in the middle-name field against the surname glued",
+        {**_OTA, "first_name": "Willem", "last_name": "DEVRIES"},
+        {**_PMS_COPY, "first_name": "Willem", "middle_name": "de", "last_name": "Vries"},
+    ),
 ]
 
 
