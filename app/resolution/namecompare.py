@@ -50,6 +50,41 @@ def given_level(a: str | None, b: str | None, ga: frozenset[str], gb: frozenset[
     return "jw80" if sim >= 0.8 or OSA.distance(a, b, score_cutoff=1) <= 1 else "else"
 
 
+# Korean surnames have several romanisations in use at once (Revised, McCune-Reischauer and
+# the passport's own): one guest is Lee on the passport and Yi or Rhee on a booking form.
+_ROMANISED_SURNAMES = """
+lee yi rhee rhie ri
+park pak bak
+jung chung jeong cheong
+choi choe
+yoon yun
+kang gang
+cho jo
+lim im rim
+shin sin
+kwon gwon
+seo suh
+jang chang
+bae pae
+baek paek paik
+ryu yoo ryoo
+moon mun
+ahn an
+jeon chun
+"""
+SURNAME_SPELLINGS: dict[str, int] = {
+    name: row
+    for row, line in enumerate(_ROMANISED_SURNAMES.strip().splitlines())
+    for name in line.split()
+}
+
+
+def same_surname_spelt_otherwise(a: str, b: str) -> bool:
+    """Two romanisations of one Korean surname ("lee" / "rhee", "jung" / "chung")."""
+    row = SURNAME_SPELLINGS.get(a)
+    return row is not None and row == SURNAME_SPELLINGS.get(b)
+
+
 @lru_cache(maxsize=_NAME_PAIRS)
 def family_level(a: str | None, b: str | None, ta: tuple[str, ...], tb: tuple[str, ...]) -> str:
     """Family-name level: exact, tokens (compound surname part), jw92, jw80 or else."""
@@ -62,6 +97,8 @@ def family_level(a: str | None, b: str | None, ta: tuple[str, ...], tb: tuple[st
     short, long = (ta, tb) if len(ta) <= len(tb) else (tb, ta)
     if short and len(short) < len(long) and all(len(t) > 2 and t in long for t in short):
         return "tokens"
+    if same_surname_spelt_otherwise(a, b):
+        return "jw92"
     sim = _jw(a, b)
     if sim >= 0.92 or (min(len(a), len(b)) >= 5 and _one_slip(a, b)):
         # One slipped key in a longer surname ("thpmas") is a typo, whatever Jaro-Winkler says.

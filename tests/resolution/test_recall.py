@@ -325,6 +325,21 @@ RECALL: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
         {**_OTA, "first_name": "Willem", "last_name": "DEVRIES"},
         {**_PMS_COPY, "first_name": "Willem", "middle_name": "de", "last_name": "Vries"},
     ),
+    (
+        "korean surname romanised two ways on the PMS copy of an OTA booking",
+        {**_OTA, "first_name": "Ji-hoon", "last_name": "RHEE"},
+        {**_PMS_COPY, "first_name": "Jihoon", "last_name": "Lee"},
+    ),
+    (
+        "korean surname romanised two ways with the same mobile",
+        {"first_name": "Min-jun", "last_name": "Chung", "phone": "+82 10 8066 6737"},
+        {
+            "first_name": "Min Jun",
+            "last_name": "Jung",
+            "phone": "010-8066-6737",
+            "nationality": "KR",
+        },
+    ),
 ]
 
 
