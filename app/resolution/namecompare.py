@@ -106,6 +106,12 @@ def family_level(a: str | None, b: str | None, ta: tuple[str, ...], tb: tuple[st
     return "jw80" if sim >= 0.8 else "else"
 
 
+@lru_cache(maxsize=4096)
+def _first_word_key(given: str | None) -> str | None:
+    words = (given or "").split()
+    return name_key(words[0]) if len(words) > 1 else None
+
+
 def initial_fits(a: str, b: str, ga: frozenset[str], gb: frozenset[str]) -> bool:
     """An initial stands for the other name, or for the full name a nickname is short for
     ("J." for "Pepe", who is José)."""
@@ -188,11 +194,17 @@ def crosswise(
     if not (a.given_key and a.family_key and b.given_key and b.family_key):
         return given, family, False
     cross_g = given_level(a.given_key, b.family_key, a.given_groups, nickname_groups(b.family_key))
+    if cross_g in ("jw80", "else") and same_surname_spelt_otherwise(a.given_key, b.family_key):
+        cross_g = "jw92"  # "Chung, Ji Hoon" in the wrong fields against "Ji Hoon Jung"
     cross_f = family_level(a.family_key, b.given_key, a.family_tokens, tuple(b.given_key.split()))
     family_groups = nickname_groups(a.family_key)
     nickname = a.family_key in b.given_groups or family_groups & b.given_groups
     if cross_f in ("jw80", "else") and nickname:
         cross_f = "jw92"  # "will" in the family field for "william": a nickname, crosswise
+    elif cross_f in ("jw80", "else") and _first_word_key(b.given) == a.family_key:
+        # "Phan Ngoc Ha" read as given "phan", family "ha" against "Ha Ngoc" / "Phan": the
+        # first given word, as the other way round a prefix of the given name counts too.
+        cross_f = "jw92"
     rank_g, rank_f = _RANK.get(cross_g, 9), _RANK.get(cross_f, 9)
     # One slipped keystroke is close too ("ethgn" for "ethan"), but "petra" is not "peter".
     if rank_g == 3 and _one_slip(a.given_key, b.family_key):

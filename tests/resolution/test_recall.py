@@ -340,6 +340,16 @@ RECALL: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
             "nationality": "KR",
         },
     ),
+    (
+        "vietnamese name written family first in a full name, with the same mobile",
+        {"first_name": "Ha Ngoc", "last_name": "Phan", "phone": "+84 91 157 4419"},
+        {"source": "booking", "full_name": "Phan Ngoc Ha", "phone": "+84911574419"},
+    ),
+    (
+        "korean name in the wrong fields and its surname romanised otherwise, same mobile",
+        {"first_name": "Ji Hoon", "last_name": "Jung", "phone": "+82 10 5104 9307"},
+        {"first_name": "Chung", "last_name": "Ji Hoon", "phone": "+821051049307"},
+    ),
 ]
 
 
