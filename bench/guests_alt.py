@@ -816,6 +816,14 @@ def make_people(n: int, rng: random.Random) -> list[Person]:
         used_emails.add(mailbox(e))
         return e
 
+    def household(local: str, domain: str) -> str:
+        e, n = f"{local}@{domain}", 1
+        while mailbox(e) in used_emails:  # the second Jansen household is "jansen.family2@"
+            n += 1
+            e = f"{local}{n}@{domain}"
+        used_emails.add(mailbox(e))
+        return e
+
     def person(gid: str, country: str, male: bool, **over: Any) -> Person:
         cu = C[country]
         given = over.get("given") or rng.choice(cu.male if male else cu.female)
@@ -945,7 +953,7 @@ def make_people(n: int, rng: random.Random) -> list[Person]:
                 shared = (
                     a.email
                     if rng.random() < 0.5
-                    else (f"{_ascii(a.family.split()[-1]).lower()}.family@{cu.mail[0]}")
+                    else household(f"{_ascii(a.family.split()[-1]).lower()}.family", cu.mail[0])
                 )
                 a.household_email = b.household_email = shared
             people.append(b)
