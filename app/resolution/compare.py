@@ -17,6 +17,7 @@ from app.resolution.namecompare import (
     family_level,
     given_level,
     surname_in_middle,
+    two_known_names,
     via_middle,
 )
 from app.resolution.names import name_key
@@ -226,6 +227,10 @@ def compare(a: NormalisedRecord, b: NormalisedRecord) -> PairLevels:
     if a.suffix and b.suffix:
         (agrees if a.suffix == b.suffix else conflicts).add("suffix")
     if given == "else" and clearly_different_given(a, b):
+        conflicts.add("given")
+    elif given in ("jw92", "jw80") and not swapped and two_known_names(a, b):
+        # Michael and Michelle look alike to Jaro-Winkler, but a slip of
+        # the keyboard rarely makes another name: two names we know, two people.
         conflicts.add("given")
     elif given in ("exact", "nickname", "jw92"):
         agrees.add("given")

@@ -227,6 +227,17 @@ def crosswise(
     return given, family, False
 
 
+def two_known_names(a: NormalisedRecord, b: NormalisedRecord) -> bool:
+    """Each given name is a name we know, in no group with the other, and more than one slip
+    apart ("michael" / "michelle"); not one name typed twice."""
+    ga, gb = a.given_groups, b.given_groups
+    if not (ga and gb) or ga & gb:
+        return False
+    x, y = sorted((a.given_key or "", b.given_key or ""), key=len)
+    # "Jo" may be short for "Johannes" without the table knowing it.
+    return not y.startswith(x) and clearly_different_given(a, b)
+
+
 def clearly_different_given(a: NormalisedRecord, b: NormalisedRecord) -> bool:
     """Two given names that are not one name misspelt, shortened or replaced by the middle one.
 

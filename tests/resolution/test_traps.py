@@ -209,6 +209,23 @@ TRAPS: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
         {"first_name": "Long Minh", "last_name": "Vu", "email": "long.vu@tata.com"},
         {"first_name": "Long Minh", "last_name": "Vu", "email": "long.vu@yahoo.com.vn"},
     ),
+    (
+        "a couple whose names look alike, sharing the family mailbox and home",
+        {
+            "first_name": "Michelle",
+            "last_name": "Martin",
+            "email": "martinfamily5@gmail.com",
+            "phone": "+1 212 396 8019",
+            "address": {"line1": "19 Main St", "city": "Chicago", "postcode": "60623"},
+        },
+        {
+            "first_name": "Michael",
+            "last_name": "Martin",
+            "email": "martinfamily5@gmail.com",
+            "phone": "+1 312 614 0789",
+            "address": {"line1": "19 Main St", "city": "Chicago", "postcode": "60623"},
+        },
+    ),
 ]
 
 
