@@ -14,6 +14,7 @@ from app.resolution.namecompare import (
     clearly_different_given,
     compound_initials,
     crosswise,
+    different_compounds,
     family_level,
     given_level,
     surname_in_middle,
@@ -228,9 +229,13 @@ def compare(a: NormalisedRecord, b: NormalisedRecord) -> PairLevels:
         (agrees if a.suffix == b.suffix else conflicts).add("suffix")
     if given == "else" and clearly_different_given(a, b):
         conflicts.add("given")
-    elif given in ("jw92", "jw80") and not swapped and two_known_names(a, b):
-        # Michael and Michelle look alike to Jaro-Winkler, but a slip of
-        # the keyboard rarely makes another name: two names we know, two people.
+    elif not swapped and (
+        (given in ("jw92", "jw80") and two_known_names(a, b))
+        or (given in ("nickname", "jw92", "jw80") and different_compounds(a, b))
+    ):
+        # Michael and Michelle look alike to Jaro-Winkler, but a slip of the keyboard rarely
+        # makes another name: two names we know, two people. José Luis and José Antonio share
+        # a nickname group through José, and are brothers.
         conflicts.add("given")
     elif given in ("exact", "nickname", "jw92"):
         agrees.add("given")

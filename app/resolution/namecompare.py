@@ -248,10 +248,31 @@ def clearly_different_given(a: NormalisedRecord, b: NormalisedRecord) -> bool:
         return False
     if len(x) == 1 or len(y) == 1:
         return not initial_fits(x, y, a.given_groups, b.given_groups)
+    if different_compounds(a, b):
+        return True
     # "Lena Elisabeth" is also "Elna" mistyped: any two parts of the names may be the one name.
     return _different_given_part(x, y) and all(
         _different_given_part(p, q) for p in _parts(a) for q in _parts(b)
     )
+
+
+def different_compounds(a: NormalisedRecord, b: NormalisedRecord) -> bool:
+    """Two compound given names that share a part and differ clearly in the rest: "José Luis"
+    and "José Antonio", "María José" and "José Antonio" are brothers, a couple, two people."""
+    pa, pb = _parts(a), _parts(b)
+    if len(pa) < 2 or len(pb) < 2:
+        return False
+    rest_a = [p for p in pa if p not in pb]
+    rest_b = [q for q in pb if q not in pa]
+    # Only names we know, in no common group: "Ha Eun" / "Ha Eyn" is a slip, "Gabi" "Gabriel".
+    return bool(rest_a and rest_b) and all(
+        _two_names(p, q) and _different_given_part(p, q) for p in rest_a for q in rest_b
+    )
+
+
+def _two_names(x: str, y: str) -> bool:
+    gx, gy = nickname_groups(x), nickname_groups(y)
+    return bool(gx and gy and not gx & gy)
 
 
 def _parts(n: NormalisedRecord) -> tuple[str, ...]:

@@ -226,6 +226,36 @@ TRAPS: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
             "address": {"line1": "19 Main St", "city": "Chicago", "postcode": "60623"},
         },
     ),
+    (
+        "brothers with compound given names sharing the first, one household email and home",
+        {
+            "first_name": "José Luis",
+            "last_name": "García Pérez",
+            "email": "garciaperez@telefonica.net",
+            "address": {"line1": "Calle Mayor 12", "city": "Madrid", "postcode": "28013"},
+        },
+        {
+            "first_name": "José Antonio",
+            "last_name": "García Pérez",
+            "email": "garciaperez@telefonica.net",
+            "address": {"line1": "Calle Mayor 12", "city": "Madrid", "postcode": "28013"},
+        },
+    ),
+    (
+        "a couple sharing one email, her compound name holding his first name",
+        {
+            "first_name": "María José",
+            "last_name": "Rodríguez",
+            "email": "joseantonio.gonzalez97@telefonica.net",
+            "address": {"line1": "Calle Mayor 168", "city": "Barcelona", "postcode": "08674"},
+        },
+        {
+            "first_name": "José Antonio",
+            "last_name": "González",
+            "email": "joseantonio.gonzalez97@telefonica.net",
+            "address": {"line1": "Calle Mayor 168", "city": "Barcelona", "postcode": "08674"},
+        },
+    ),
 ]
 
 
