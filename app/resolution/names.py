@@ -47,6 +47,38 @@ HONORIFICS = frozenset(
         "dipl",
         "mag",
         "master",
+        "mstr",  # the reservation systems' MSTR: a boy
+    }
+)
+# Forms of address of other languages, typed before the given name ("Dhr. Jan", "Smt. Priya",
+# "Dr. med. Hans"). Some are names or initials on their own ("Pan", "Fr"), so they are dropped
+# only when a name follows.
+TITLES_BEFORE_A_NAME = frozenset(
+    {
+        "dhr",  # Dutch: de heer
+        "mevr",
+        "mw",
+        "hr",  # German, Scandinavian: Herr
+        "fr",
+        "sig",  # Italian: signor, signora, signorina
+        "sigra",
+        "signa",
+        "shri",  # Indian: shri, shrimati, kumari
+        "sri",
+        "smt",
+        "kum",
+        "pan",  # Polish: pan, pani
+        "pani",
+        "bay",  # Turkish: bay, bayan
+        "bayan",
+        "sheikh",
+        "sheikha",
+        "eng",  # engineer, in Arabic-speaking and Latin American countries
+        "ir",  # Dutch: ingenieur, doctorandus
+        "drs",
+        "med",  # "Dr. med."
+        "dna",  # Spanish: doña
+        "sayin",
     }
 )
 _SUFFIXES = {
@@ -132,10 +164,13 @@ def _strip_tokens(tokens: list[str]) -> tuple[list[str], str | None]:
     """Drop honorifics and degrees; pull out a generational suffix."""
     suffix: str | None = None
     kept: list[str] = []
-    for token in tokens:
+    for i, token in enumerate(tokens):
         if token in _SUFFIXES and kept:
             suffix = _SUFFIXES[token]
-        elif (token in _DROP_SUFFIXES and kept) or (token in HONORIFICS and not kept):
+        elif (token in _DROP_SUFFIXES and kept) or (
+            not kept
+            and (token in HONORIFICS or (token in TITLES_BEFORE_A_NAME and i + 1 < len(tokens)))
+        ):
             continue
         else:
             kept.append(token)
@@ -145,7 +180,13 @@ def _strip_tokens(tokens: list[str]) -> tuple[list[str], str | None]:
 def _split_full(full: str) -> tuple[str | None, str | None, str | None]:
     """Split a full name with nameparser ("Last, First" and titles handled)."""
     parsed = HumanName(full)
-    return parsed.first or None, parsed.middle or None, parsed.last or None
+    last = parsed.last
+    # "SMITH/JOHN JR MR", "John Smith III": a generational suffix tells father from son, keep
+    # it. nameparser also reads a trailing "MS" (the title) as a degree: that one goes.
+    generational = [t for t in (fold(parsed.suffix) or "").split() if t in _SUFFIXES]
+    if last and generational:
+        last = " ".join([last, *generational])
+    return parsed.first or None, parsed.middle or None, last or None
 
 
 def _whole_name_in_one_field(first: str | None, last: str | None) -> str | None:

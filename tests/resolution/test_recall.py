@@ -350,6 +350,26 @@ RECALL: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
         {"first_name": "Ji Hoon", "last_name": "Jung", "phone": "+82 10 5104 9307"},
         {"first_name": "Chung", "last_name": "Ji Hoon", "phone": "+821051049307"},
     ),
+    (
+        "indian form of address typed before the given name, same mobile",
+        {"first_name": "Smt. Priya", "last_name": "Sharma", "phone": "+91 98765 43210"},
+        {"first_name": "Priya", "last_name": "Sharma", "phone": "09876543210", "nationality": "IN"},
+    ),
+    (
+        "dutch form of address typed before the given name, same birth date",
+        {"first_name": "Dhr. Jan", "last_name": "de Vries", "date_of_birth": "1958-03-12"},
+        {"first_name": "Jan", "last_name": "de Vries", "date_of_birth": "1958-03-12"},
+    ),
+    (
+        "german doctor of medicine, same email",
+        {"first_name": "Dr. med. Hans", "last_name": "Müller", "email": "h.mueller61@web.de"},
+        {"first_name": "Hans", "last_name": "Mueller", "email": "h.mueller61@web.de"},
+    ),
+    (
+        "a reservation system's full name ending in the title MS, same booking",
+        {**_OTA, "full_name": "NEMETH/KATALIN MS"},
+        {**_PMS_COPY, "first_name": "Katalin", "last_name": "Németh"},
+    ),
 ]
 
 

@@ -256,6 +256,20 @@ TRAPS: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
             "address": {"line1": "Calle Mayor 168", "city": "Barcelona", "postcode": "08674"},
         },
     ),
+    (
+        "father and son, the son's suffix in a reservation system's full name",
+        {
+            "full_name": "SMITH/JOHN JR MR",
+            "phone": "+1 617 555 0142",
+            "address": {"line1": "12 Oak Street", "city": "Boston", "postcode": "02118"},
+        },
+        {
+            "first_name": "John",
+            "last_name": "Smith Sr",
+            "phone": "+1 617 555 0142",
+            "address": {"line1": "12 Oak Street", "city": "Boston", "postcode": "02118"},
+        },
+    ),
 ]
 
 
