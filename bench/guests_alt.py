@@ -32,7 +32,8 @@ the booking widget (google or apple sign-in; apple guests often give the private
 
 Rendering, per record:
 - Names: Title Case, ALL CAPS (opera, OTAs) or lower case; a title in the first-name field
-  ("Mr. Rahul", "Dr Ahmed") or `title`; opera's GDS "SURNAME/GIVEN MR" in `full_name`; the
+  ("Mr. Rahul", "Dr Ahmed", or in the guest's language: "Dhr. Jan", "Smt. Priya", "Pan
+  Piotr", "Bayan Ayşe") or `title`; opera's GDS "SURNAME/GIVEN MR" in `full_name`; the
   middle name in the first-name field, the middle field, or left out; one-field full names in
   family-first order for HU, JP, KR, VN ("Nagy László", "Nguyen Van Minh"), given-first for
   the rest; JP, KR and HU given and family swapped in the two fields 5% of the time;
@@ -1082,6 +1083,17 @@ def vary_given(rng: random.Random, p: Person, given: str) -> str:
     return given
 
 
+# Forms of address in the guest's language, as a local system or the guest types them.
+LOCAL_TITLES = {
+    "NL": ("Dhr.", "Mevr."),
+    "DE": ("Hr.", "Fr."),
+    "IN": ("Shri", "Smt."),
+    "PL": ("Pan", "Pani"),
+    "TR": ("Bay", "Bayan"),
+    "ES": ("Sr.", "Sra."),
+}
+
+
 def render_name(rng: random.Random, p: Person, source: str) -> dict[str, Any]:
     mode = rng.choices(["keep", "ascii", "german"], [0.5, 0.45, 0.05])[0]
     if source in ("booking", "expedia", "opera"):
@@ -1132,6 +1144,8 @@ def render_name(rng: random.Random, p: Person, source: str) -> dict[str, Any]:
         out["middle_name"] = tv
     if rng.random() < 0.12:
         t = {"MR": "Mr.", "MRS": "Mrs.", "MS": "Ms", "DR": "Dr"}[title]
+        if p.country in LOCAL_TITLES and title != "DR" and rng.random() < 0.5:
+            t = LOCAL_TITLES[p.country][0 if p.male else 1]
         if rng.random() < 0.5:
             first = f"{t} {first}"
         else:
