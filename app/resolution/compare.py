@@ -16,6 +16,7 @@ from app.resolution.namecompare import (
     crosswise,
     different_compounds,
     family_level,
+    gendered_surnames,
     given_level,
     surname_in_middle,
     two_known_names,
@@ -84,7 +85,7 @@ def _email_level(a: NormalisedRecord, b: NormalisedRecord) -> str:
         # jean.bertrand93@ and jean_bertrand93@ are two namesakes more often than one typo.
         named = any(
             _name_derived(x, n) for x in (a.email_local, b.email_local) if x for n in (a, b)
-        )
+        ) or any(_household(x) for x in (a.email_local, b.email_local) if x)
         return "else" if named else "fuzzy"
     # The same local part at another domain counts only when it is not just the name again
     # (namesakes all own some "pierre.martin@").
@@ -96,6 +97,14 @@ def _email_level(a: NormalisedRecord, b: NormalisedRecord) -> str:
     ):
         return "local"
     return "else"
+
+
+_FAMILY_WORDS = ("family", "familie", "famille", "familia", "famiglia")
+
+
+def _household(local: str) -> bool:
+    """A family's mailbox ("choifamily", "familie.jansen"): "chofamily" is another family's."""
+    return any(word in local for word in _FAMILY_WORDS)
 
 
 def _name_parts(n: NormalisedRecord) -> tuple[str, ...]:
@@ -236,6 +245,10 @@ def compare(a: NormalisedRecord, b: NormalisedRecord) -> PairLevels:
         # Michael and Michelle look alike to Jaro-Winkler, but a slip of the keyboard rarely
         # makes another name: two names we know, two people. José Luis and José Antonio share
         # a nickname group through José, and are brothers.
+        conflicts.add("given")
+    elif given in ("jw92", "jw80") and gendered_surnames(a.family_key, b.family_key):
+        # "Goergia Karagianni" and "Georgios Karagiannis": the slip hides the given name's
+        # gender, the surname's form still tells a wife from her husband.
         conflicts.add("given")
     elif given in ("exact", "nickname", "jw92"):
         agrees.add("given")

@@ -298,7 +298,33 @@ def _different_given_part(x: str, y: str) -> bool:
 
 # Masculine and feminine forms of one name: Mario/Maria, Paolo/Paola, Daniel/Daniela,
 # Louis/Louise. In a household sharing a phone they are a brother and sister or a couple.
-_FEMININE_ENDINGS = (("o", "a"), ("", "a"), ("", "e"), ("us", "a"))
+_FEMININE_ENDINGS = (("o", "a"), ("", "a"), ("", "e"), ("us", "a"), ("os", "a"))
+# Surnames with a masculine and a feminine form: Kowalski / Kowalska, Karagiannis / Karagianni,
+# Papadopoulos / Papadopoulou, Ivanov / Ivanova, Novak / Novakova.
+_FEMININE_SURNAMES = (
+    ("ski", "ska"),
+    ("cki", "cka"),
+    ("dzki", "dzka"),
+    ("os", "ou"),
+    ("is", "i"),
+    ("as", "a"),
+    ("ov", "ova"),
+    ("ev", "eva"),
+    ("in", "ina"),
+    ("", "ova"),
+)
+
+
+def gendered_surnames(x: str | None, y: str | None) -> bool:
+    """True when one surname is the other's masculine or feminine form (a couple, siblings)."""
+    if not x or not y or min(len(x), len(y)) < 5:
+        return False
+    for masc, fem in _FEMININE_SURNAMES:
+        for a, b in ((x, y), (y, x)):
+            stem = a[: len(a) - len(masc)] if masc else a
+            if a.endswith(masc) and b == stem + fem and len(stem) >= 3:
+                return True
+    return False
 
 
 def gendered_pair(x: str, y: str) -> bool:

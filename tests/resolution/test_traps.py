@@ -270,6 +270,21 @@ TRAPS: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
             "address": {"line1": "12 Oak Street", "city": "Boston", "postcode": "02118"},
         },
     ),
+    (
+        "a greek couple, she booked with his mobile",
+        {"first_name": "Georgia", "last_name": "Oikonomou", "phone": "+30 698 241 4184"},
+        {"first_name": "Georgios", "last_name": "Oikonomou", "phone": "+306982414184"},
+    ),
+    (
+        "a greek couple with a slip in her given name: the surname's form tells them apart",
+        {"first_name": "Georgios", "last_name": "Karagiannis", "phone": "+30 699 734 1534"},
+        {"first_name": "Goergia", "last_name": "Karagianni", "phone": "+306997341534"},
+    ),
+    (
+        "namesakes with two families' mailboxes a letter apart",
+        {"first_name": "Min Ji", "last_name": "Yoon", "email": "chofamily@gmail.com"},
+        {"first_name": "Min Ji", "last_name": "Yoon", "email": "choifamily@gmail.com"},
+    ),
 ]
 
 
