@@ -20,7 +20,7 @@ where the country's custom says so (not ES, PT, BR, KR, VN, AE, HU), feminine fo
 the language has them; 25% of couples share one email ("jansen.family@", or simply one
 partner's address), and 6% of a partner's bookings carry the other partner's phone or email
 (the one who booked). 3% of guests have a child of the same given and family name, born
-24-36 years later, sharing address and landline ("Jr" on some records only in GB and US);
+24-36 years later, sharing address and landline ("Jr" on some records of sons in GB and US);
 1% are twins (same birth date and surname, different given names, same address). Namesakes
 arise from the pools, plus 2% of guests deliberately given the commonest name of their
 country and city.
@@ -959,7 +959,7 @@ def make_people(n: int, rng: random.Random) -> list[Person]:
                 a.household_email = b.household_email = shared
             people.append(b)
         elif roll < 0.21 and len(people) < n:
-            sfx = "Jr" if country in ("GB", "US") and rng.random() < 0.6 else None
+            sfx = "Jr" if country in ("GB", "US") and a.male and rng.random() < 0.6 else None
             child_dob = a.dob + timedelta(days=rng.randint(24 * 365, 36 * 365))
             if child_dob >= date(2006, 1, 1):
                 continue
