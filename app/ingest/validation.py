@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -35,10 +36,15 @@ def check_contact_fields(record: GuestRecord) -> list[dict[str, Any]]:
     return errors
 
 
+# An office line's extension ("+44 20 7946 0958 ext. 123") is dialled after the number: its
+# digits do not count towards the number's length.
+_EXTENSION = re.compile(r"(?:ext\.?|x|#)\s*\d{1,6}\s*$", re.IGNORECASE)
+
+
 def _plausible_phone(raw: str) -> bool:
     if any(ch.isalpha() for ch in raw.replace("ext", "").replace("x", "")):
         return False
-    digits = sum(ch.isdigit() for ch in raw)
+    digits = sum(ch.isdigit() for ch in _EXTENSION.sub("", raw))
     if not 5 <= digits <= 17:
         return False
     if raw.lstrip().startswith("+"):

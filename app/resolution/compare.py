@@ -14,8 +14,12 @@ from app.resolution.namecompare import (
     clearly_different_given,
     compound_initials,
     crosswise,
+    different_compounds,
     family_level,
+    gendered_surnames,
     given_level,
+    surname_in_middle,
+    two_known_names,
     via_middle,
 )
 from app.resolution.names import name_key
@@ -81,7 +85,7 @@ def _email_level(a: NormalisedRecord, b: NormalisedRecord) -> str:
         # jean.bertrand93@ and jean_bertrand93@ are two namesakes more often than one typo.
         named = any(
             _name_derived(x, n) for x in (a.email_local, b.email_local) if x for n in (a, b)
-        )
+        ) or any(_household(x) for x in (a.email_local, b.email_local) if x)
         return "else" if named else "fuzzy"
     # The same local part at another domain counts only when it is not just the name again
     # (namesakes all own some "pierre.martin@").
@@ -95,8 +99,16 @@ def _email_level(a: NormalisedRecord, b: NormalisedRecord) -> str:
     return "else"
 
 
+_FAMILY_WORDS = ("family", "familie", "famille", "familia", "famiglia")
+
+
+def _household(local: str) -> bool:
+    """A family's mailbox ("choifamily", "familie.jansen"): "chofamily" is another family's."""
+    return any(word in local for word in _FAMILY_WORDS)
+
+
 def _name_parts(n: NormalisedRecord) -> tuple[str, ...]:
-    return _parts(n.given_key, n.family_key, n.family_tokens, n.middle)
+    return _parts(n.given, n.family_key, n.family_tokens, n.middle)
 
 
 @lru_cache(maxsize=65536)
@@ -104,7 +116,12 @@ def _parts(
     given: str | None, family: str | None, tokens: tuple[str, ...], middle: str | None
 ) -> tuple[str, ...]:
     # Cached: decide() compares every candidate pair, and the same guests recur.
-    parts = [given, family, *tokens, *(middle or "").split()]
+    # Each given word counts on its own: "Ha Thi" in the first-name field writes "ha.le@".
+    words = (given or "").split()
+    parts = [given, *words, family, *tokens, *(middle or "").split()]
+    if words and family:
+        # Short names ("Ha", "Le", "Vu") are each too short to say much, the full name is not.
+        parts += [words[0] + family, family + words[0]]
     return tuple(name_key(p) or "" for p in parts if p)
 
 
@@ -187,6 +204,8 @@ def compare(a: NormalisedRecord, b: NormalisedRecord) -> PairLevels:
     if given == "else" and compound_initials(a.given, b.given):
         given = "initial"
     family = family_level(a.family_key, b.family_key, a.family_tokens, b.family_tokens)
+    if family == "else" and (a.middle or b.middle) and surname_in_middle(a, b):
+        family = "tokens"
     swapped = False
     g_val, f_val = a.given_key, a.family_key
     if given not in ("exact", "nickname") and family != "exact":
@@ -218,6 +237,18 @@ def compare(a: NormalisedRecord, b: NormalisedRecord) -> PairLevels:
     if a.suffix and b.suffix:
         (agrees if a.suffix == b.suffix else conflicts).add("suffix")
     if given == "else" and clearly_different_given(a, b):
+        conflicts.add("given")
+    elif not swapped and (
+        (given in ("jw92", "jw80") and two_known_names(a, b))
+        or (given in ("nickname", "jw92", "jw80") and different_compounds(a, b))
+    ):
+        # Michael and Michelle look alike to Jaro-Winkler, but a slip of the keyboard rarely
+        # makes another name: two names we know, two people. José Luis and José Antonio share
+        # a nickname group through José, and are brothers.
+        conflicts.add("given")
+    elif given in ("jw92", "jw80") and gendered_surnames(a.family_key, b.family_key):
+        # "Goergia Karagianni" and "Georgios Karagiannis": the slip hides the given name's
+        # gender, the surname's form still tells a wife from her husband.
         conflicts.add("given")
     elif given in ("exact", "nickname", "jw92"):
         agrees.add("given")

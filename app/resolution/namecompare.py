@@ -50,6 +50,41 @@ def given_level(a: str | None, b: str | None, ga: frozenset[str], gb: frozenset[
     return "jw80" if sim >= 0.8 or OSA.distance(a, b, score_cutoff=1) <= 1 else "else"
 
 
+# Korean surnames have several romanisations in use at once (Revised, McCune-Reischauer and
+# the passport's own): one guest is Lee on the passport and Yi or Rhee on a booking form.
+_ROMANISED_SURNAMES = """
+lee yi rhee rhie ri
+park pak bak
+jung chung jeong cheong
+choi choe
+yoon yun
+kang gang
+cho jo
+lim im rim
+shin sin
+kwon gwon
+seo suh
+jang chang
+bae pae
+baek paek paik
+ryu yoo ryoo
+moon mun
+ahn an
+jeon chun
+"""
+SURNAME_SPELLINGS: dict[str, int] = {
+    name: row
+    for row, line in enumerate(_ROMANISED_SURNAMES.strip().splitlines())
+    for name in line.split()
+}
+
+
+def same_surname_spelt_otherwise(a: str, b: str) -> bool:
+    """Two romanisations of one Korean surname ("lee" / "rhee", "jung" / "chung")."""
+    row = SURNAME_SPELLINGS.get(a)
+    return row is not None and row == SURNAME_SPELLINGS.get(b)
+
+
 @lru_cache(maxsize=_NAME_PAIRS)
 def family_level(a: str | None, b: str | None, ta: tuple[str, ...], tb: tuple[str, ...]) -> str:
     """Family-name level: exact, tokens (compound surname part), jw92, jw80 or else."""
@@ -62,11 +97,19 @@ def family_level(a: str | None, b: str | None, ta: tuple[str, ...], tb: tuple[st
     short, long = (ta, tb) if len(ta) <= len(tb) else (tb, ta)
     if short and len(short) < len(long) and all(len(t) > 2 and t in long for t in short):
         return "tokens"
+    if same_surname_spelt_otherwise(a, b):
+        return "jw92"
     sim = _jw(a, b)
     if sim >= 0.92 or (min(len(a), len(b)) >= 5 and _one_slip(a, b)):
         # One slipped key in a longer surname ("thpmas") is a typo, whatever Jaro-Winkler says.
         return "jw92"
     return "jw80" if sim >= 0.8 else "else"
+
+
+@lru_cache(maxsize=4096)
+def _first_word_key(given: str | None) -> str | None:
+    words = (given or "").split()
+    return name_key(words[0]) if len(words) > 1 else None
 
 
 def initial_fits(a: str, b: str, ga: frozenset[str], gb: frozenset[str]) -> bool:
@@ -109,6 +152,19 @@ def via_middle(a: NormalisedRecord, b: NormalisedRecord, level: str) -> str:
     return level
 
 
+def surname_in_middle(a: NormalisedRecord, b: NormalisedRecord) -> bool:
+    """One record's surname is the other's first surname, which a full-name split read as a
+    middle name: "Carlos Pérez Rodríguez" gives middle "perez", family "rodriguez"."""
+    for x, y in ((a, b), (b, a)):
+        if not x.middle or not y.family_tokens:
+            continue
+        middle = x.middle.split()
+        both = (*middle, *x.family_tokens)
+        if y.family_tokens[0] in middle and all(len(t) > 2 and t in both for t in y.family_tokens):
+            return True
+    return False
+
+
 def middle_explains(a: NormalisedRecord, b: NormalisedRecord) -> bool:
     """True when one record's given name is the other's middle name (goes by the middle)."""
     ag, bg = a.given_key or "", b.given_key or ""
@@ -138,11 +194,17 @@ def crosswise(
     if not (a.given_key and a.family_key and b.given_key and b.family_key):
         return given, family, False
     cross_g = given_level(a.given_key, b.family_key, a.given_groups, nickname_groups(b.family_key))
+    if cross_g in ("jw80", "else") and same_surname_spelt_otherwise(a.given_key, b.family_key):
+        cross_g = "jw92"  # "Chung, Ji Hoon" in the wrong fields against "Ji Hoon Jung"
     cross_f = family_level(a.family_key, b.given_key, a.family_tokens, tuple(b.given_key.split()))
     family_groups = nickname_groups(a.family_key)
     nickname = a.family_key in b.given_groups or family_groups & b.given_groups
     if cross_f in ("jw80", "else") and nickname:
         cross_f = "jw92"  # "will" in the family field for "william": a nickname, crosswise
+    elif cross_f in ("jw80", "else") and _first_word_key(b.given) == a.family_key:
+        # "Phan Ngoc Ha" read as given "phan", family "ha" against "Ha Ngoc" / "Phan": the
+        # first given word, as the other way round a prefix of the given name counts too.
+        cross_f = "jw92"
     rank_g, rank_f = _RANK.get(cross_g, 9), _RANK.get(cross_f, 9)
     # One slipped keystroke is close too ("ethgn" for "ethan"), but "petra" is not "peter".
     if rank_g == 3 and _one_slip(a.given_key, b.family_key):
@@ -165,6 +227,17 @@ def crosswise(
     return given, family, False
 
 
+def two_known_names(a: NormalisedRecord, b: NormalisedRecord) -> bool:
+    """Each given name is a name we know, in no group with the other, and more than one slip
+    apart ("michael" / "michelle"); not one name typed twice."""
+    ga, gb = a.given_groups, b.given_groups
+    if not (ga and gb) or ga & gb:
+        return False
+    x, y = sorted((a.given_key or "", b.given_key or ""), key=len)
+    # "Jo" may be short for "Johannes" without the table knowing it.
+    return not y.startswith(x) and clearly_different_given(a, b)
+
+
 def clearly_different_given(a: NormalisedRecord, b: NormalisedRecord) -> bool:
     """Two given names that are not one name misspelt, shortened or replaced by the middle one.
 
@@ -175,10 +248,31 @@ def clearly_different_given(a: NormalisedRecord, b: NormalisedRecord) -> bool:
         return False
     if len(x) == 1 or len(y) == 1:
         return not initial_fits(x, y, a.given_groups, b.given_groups)
+    if different_compounds(a, b):
+        return True
     # "Lena Elisabeth" is also "Elna" mistyped: any two parts of the names may be the one name.
     return _different_given_part(x, y) and all(
         _different_given_part(p, q) for p in _parts(a) for q in _parts(b)
     )
+
+
+def different_compounds(a: NormalisedRecord, b: NormalisedRecord) -> bool:
+    """Two compound given names that share a part and differ clearly in the rest: "José Luis"
+    and "José Antonio", "María José" and "José Antonio" are brothers, a couple, two people."""
+    pa, pb = _parts(a), _parts(b)
+    if len(pa) < 2 or len(pb) < 2:
+        return False
+    rest_a = [p for p in pa if p not in pb]
+    rest_b = [q for q in pb if q not in pa]
+    # Only names we know, in no common group: "Ha Eun" / "Ha Eyn" is a slip, "Gabi" "Gabriel".
+    return bool(rest_a and rest_b) and all(
+        _two_names(p, q) and _different_given_part(p, q) for p in rest_a for q in rest_b
+    )
+
+
+def _two_names(x: str, y: str) -> bool:
+    gx, gy = nickname_groups(x), nickname_groups(y)
+    return bool(gx and gy and not gx & gy)
 
 
 def _parts(n: NormalisedRecord) -> tuple[str, ...]:
@@ -204,7 +298,33 @@ def _different_given_part(x: str, y: str) -> bool:
 
 # Masculine and feminine forms of one name: Mario/Maria, Paolo/Paola, Daniel/Daniela,
 # Louis/Louise. In a household sharing a phone they are a brother and sister or a couple.
-_FEMININE_ENDINGS = (("o", "a"), ("", "a"), ("", "e"), ("us", "a"))
+_FEMININE_ENDINGS = (("o", "a"), ("", "a"), ("", "e"), ("us", "a"), ("os", "a"))
+# Surnames with a masculine and a feminine form: Kowalski / Kowalska, Karagiannis / Karagianni,
+# Papadopoulos / Papadopoulou, Ivanov / Ivanova, Novak / Novakova.
+_FEMININE_SURNAMES = (
+    ("ski", "ska"),
+    ("cki", "cka"),
+    ("dzki", "dzka"),
+    ("os", "ou"),
+    ("is", "i"),
+    ("as", "a"),
+    ("ov", "ova"),
+    ("ev", "eva"),
+    ("in", "ina"),
+    ("", "ova"),
+)
+
+
+def gendered_surnames(x: str | None, y: str | None) -> bool:
+    """True when one surname is the other's masculine or feminine form (a couple, siblings)."""
+    if not x or not y or min(len(x), len(y)) < 5:
+        return False
+    for masc, fem in _FEMININE_SURNAMES:
+        for a, b in ((x, y), (y, x)):
+            stem = a[: len(a) - len(masc)] if masc else a
+            if a.endswith(masc) and b == stem + fem and len(stem) >= 3:
+                return True
+    return False
 
 
 def gendered_pair(x: str, y: str) -> bool:

@@ -47,6 +47,38 @@ HONORIFICS = frozenset(
         "dipl",
         "mag",
         "master",
+        "mstr",  # the reservation systems' MSTR: a boy
+    }
+)
+# Forms of address of other languages, typed before the given name ("Dhr. Jan", "Smt. Priya",
+# "Dr. med. Hans"). Some are names or initials on their own ("Pan", "Fr"), so they are dropped
+# only when a name follows.
+TITLES_BEFORE_A_NAME = frozenset(
+    {
+        "dhr",  # Dutch: de heer
+        "mevr",
+        "mw",
+        "hr",  # German, Scandinavian: Herr
+        "fr",
+        "sig",  # Italian: signor, signora, signorina
+        "sigra",
+        "signa",
+        "shri",  # Indian: shri, shrimati, kumari
+        "sri",
+        "smt",
+        "kum",
+        "pan",  # Polish: pan, pani
+        "pani",
+        "bay",  # Turkish: bay, bayan
+        "bayan",
+        "sheikh",
+        "sheikha",
+        "eng",  # engineer, in Arabic-speaking and Latin American countries
+        "ir",  # Dutch: ingenieur, doctorandus
+        "drs",
+        "med",  # "Dr. med."
+        "dna",  # Spanish: doña
+        "sayin",
     }
 )
 _SUFFIXES = {
@@ -81,6 +113,43 @@ def name_key(folded: str | None) -> str | None:
     return _UMLAUT_DIGRAPHS.sub(r"\1", folded).replace(" ", "")
 
 
+# Surname particles that Dutch, Flemish and German registers sort after the name ("Jong, de",
+# "Berg van den"): the same surname as "de Jong". "le" and "la" stay out, being whole surnames.
+PARTICLES = frozenset(
+    {
+        "van",
+        "von",
+        "vom",
+        "zu",
+        "de",
+        "der",
+        "den",
+        "het",
+        "ter",
+        "ten",
+        "te",
+        "da",
+        "das",
+        "do",
+        "dos",
+        "du",
+        "di",
+        "del",
+        "della",
+    }
+)
+
+
+def particles_first(tokens: list[str]) -> list[str]:
+    """A surname with its trailing particles put back in front: "jong de" -> "de jong"."""
+    end = len(tokens)
+    while end > 1 and tokens[end - 1] in PARTICLES:
+        end -= 1
+    if end == len(tokens) or tokens[0] in PARTICLES:
+        return tokens
+    return tokens[end:] + tokens[:end]
+
+
 @dataclass(frozen=True, slots=True)
 class PersonName:
     """A name split into folded parts."""
@@ -95,10 +164,13 @@ def _strip_tokens(tokens: list[str]) -> tuple[list[str], str | None]:
     """Drop honorifics and degrees; pull out a generational suffix."""
     suffix: str | None = None
     kept: list[str] = []
-    for token in tokens:
+    for i, token in enumerate(tokens):
         if token in _SUFFIXES and kept:
             suffix = _SUFFIXES[token]
-        elif (token in _DROP_SUFFIXES and kept) or (token in HONORIFICS and not kept):
+        elif (token in _DROP_SUFFIXES and kept) or (
+            not kept
+            and (token in HONORIFICS or (token in TITLES_BEFORE_A_NAME and i + 1 < len(tokens)))
+        ):
             continue
         else:
             kept.append(token)
@@ -108,7 +180,13 @@ def _strip_tokens(tokens: list[str]) -> tuple[list[str], str | None]:
 def _split_full(full: str) -> tuple[str | None, str | None, str | None]:
     """Split a full name with nameparser ("Last, First" and titles handled)."""
     parsed = HumanName(full)
-    return parsed.first or None, parsed.middle or None, parsed.last or None
+    last = parsed.last
+    # "SMITH/JOHN JR MR", "John Smith III": a generational suffix tells father from son, keep
+    # it. nameparser also reads a trailing "MS" (the title) as a degree: that one goes.
+    generational = [t for t in (fold(parsed.suffix) or "").split() if t in _SUFFIXES]
+    if last and generational:
+        last = " ".join([last, *generational])
+    return parsed.first or None, parsed.middle or None, last or None
 
 
 def _whole_name_in_one_field(first: str | None, last: str | None) -> str | None:
@@ -147,6 +225,11 @@ def parse_name(
     given_tokens, _ = _strip_tokens((fold(first) or "").split())
     family_tokens, suffix = _strip_tokens((fold(last) or "").split())
     middle_tokens, middle_suffix = _strip_tokens((fold(middle) or "").split())
+    family_tokens = particles_first(family_tokens)
+    if middle_tokens and family_tokens and all(t in PARTICLES for t in middle_tokens):
+        # Dutch registers keep the tussenvoegsel apart ("Willem", "de", "Vries"); systems
+        # with no field for it put it in the middle name. It is part of the surname.
+        family_tokens, middle_tokens = middle_tokens + family_tokens, []
     return PersonName(
         given=" ".join(given_tokens) or None,
         middle=" ".join(middle_tokens) or None,

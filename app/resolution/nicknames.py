@@ -238,6 +238,17 @@ yasmin yasmina jasmin jasmine
 daria darya dasha
 konstantin constantine konstantinos kostya
 fyodor fedor feodor fedya
+georgios giorgos yiorgos yorgos georgis
+ioannis giannis yannis yiannis
+dimitrios dimitris demetrios dimitri
+konstantinos kostas kostis
+vasileios vasilios vasilis vassilis
+aikaterini ekaterini katerina
+panagiotis panayiotis panagiotes panos
+christos hristos
+nikolaos nikos
+athanasios thanasis thanos
+evangelos vangelis
 """
 
 

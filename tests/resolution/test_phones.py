@@ -90,3 +90,21 @@ def test_validation_and_normalising_share_one_parse(monkeypatch: pytest.MonkeyPa
     monkeypatch.setattr(phonenumbers, "parse", lambda *a: calls.append(a) or parse(*a))
     assert normalise_phone(raw, ["DE"]) == ("+49307654321", "307654321")
     assert calls == []
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "+49 (0)1600 7288279 ext 2636",
+        "00351 925 651 668 ext. 2940",
+        "+44 20 7946 0958 x123",
+        "0082 10 6988 1896 ext 2622",
+    ],
+)
+def test_an_extension_does_not_make_an_office_number_too_long(raw: str) -> None:
+    assert _plausible_phone(raw)
+    assert read_phone(raw, []).e164 is not None
+
+
+def test_too_many_digits_without_an_extension_are_still_refused() -> None:
+    assert not _plausible_phone("+49 1600 7288279 2636 1234")

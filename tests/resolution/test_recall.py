@@ -8,6 +8,23 @@ import pytest
 
 from tests.resolution.builders import DE_HOME, guest, resolve, stay, together
 
+# An OTA's booking and the PMS copy of it, which carries the channel's booking number.
+_OTA: dict[str, Any] = {
+    "source": "booking",
+    "email": "x7k2m9qa@guest.booking.com",
+    "stay": {"reservation_id": "4388852075", "arrival": "2026-03-01", "departure": "2026-03-03"},
+}
+_PMS_COPY: dict[str, Any] = {
+    "source": "opera",
+    "email": "x7k2m9qa@guest.booking.com",
+    "stay": {
+        "reservation_id": "H003-0008099",
+        "channel_reservation_id": "4388852075",
+        "arrival": "2026-03-01",
+        "departure": "2026-03-03",
+    },
+}
+
 # (case, first record, second record): the two records are the same guest.
 RECALL: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
     (
@@ -267,6 +284,91 @@ RECALL: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
             "email_verified": True,
             "social": {"provider": "facebook", "subject": "2"},
         },
+    ),
+    (
+        "dutch surname sorted with its particle after it, on the PMS copy of an OTA booking",
+        {**_OTA, "first_name": "Femke", "last_name": "JONG DE"},
+        {**_PMS_COPY, "first_name": "Femke", "last_name": "de Jong"},
+    ),
+    (
+        "dutch particles sorted after and glued, on the PMS copy of an OTA booking",
+        {**_OTA, "first_name": "Johannes", "last_name": "Meer, van der"},
+        {**_PMS_COPY, "first_name": "Johannes", "last_name": "Vandermeer"},
+    ),
+    (
+        "spanish full name with both surnames against the first surname, same booking",
+        {**_OTA, "full_name": "Carlos Pérez Rodríguez"},
+        {**_PMS_COPY, "first_name": "Carlos", "last_name": "Perez"},
+    ),
+    (
+        "compound given name and two surnames in a full name, same booking",
+        {**_OTA, "full_name": "María José García López"},
+        {**_PMS_COPY, "first_name": "María José", "last_name": "García"},
+    ),
+    (
+        "greek given name in its everyday form with the same email",
+        {"first_name": "Georgios", "last_name": "Pappas", "email": "georgios1998@gmail.com"},
+        {"first_name": "Yiorgos", "last_name": "Pappas", "email": "Georgios1998@gmail.com"},
+    ),
+    (
+        "greek given name spelt the other way with the same mobile",
+        {"first_name": "Vasileios", "last_name": "Makris", "phone": "+30 694 123 4567"},
+        {
+            "first_name": "Vasilios",
+            "last_name": "Makris",
+            "phone": "6941234567",
+            "nationality": "GR",
+        },
+    ),
+    (
+        "dutch tussenvoegsel in the middle-name field against the surname glued",
+        {**_OTA, "first_name": "Willem", "last_name": "DEVRIES"},
+        {**_PMS_COPY, "first_name": "Willem", "middle_name": "de", "last_name": "Vries"},
+    ),
+    (
+        "korean surname romanised two ways on the PMS copy of an OTA booking",
+        {**_OTA, "first_name": "Ji-hoon", "last_name": "RHEE"},
+        {**_PMS_COPY, "first_name": "Jihoon", "last_name": "Lee"},
+    ),
+    (
+        "korean surname romanised two ways with the same mobile",
+        {"first_name": "Min-jun", "last_name": "Chung", "phone": "+82 10 8066 6737"},
+        {
+            "first_name": "Min Jun",
+            "last_name": "Jung",
+            "phone": "010-8066-6737",
+            "nationality": "KR",
+        },
+    ),
+    (
+        "vietnamese name written family first in a full name, with the same mobile",
+        {"first_name": "Ha Ngoc", "last_name": "Phan", "phone": "+84 91 157 4419"},
+        {"source": "booking", "full_name": "Phan Ngoc Ha", "phone": "+84911574419"},
+    ),
+    (
+        "korean name in the wrong fields and its surname romanised otherwise, same mobile",
+        {"first_name": "Ji Hoon", "last_name": "Jung", "phone": "+82 10 5104 9307"},
+        {"first_name": "Chung", "last_name": "Ji Hoon", "phone": "+821051049307"},
+    ),
+    (
+        "indian form of address typed before the given name, same mobile",
+        {"first_name": "Smt. Priya", "last_name": "Sharma", "phone": "+91 98765 43210"},
+        {"first_name": "Priya", "last_name": "Sharma", "phone": "09876543210", "nationality": "IN"},
+    ),
+    (
+        "dutch form of address typed before the given name, same birth date",
+        {"first_name": "Dhr. Jan", "last_name": "de Vries", "date_of_birth": "1958-03-12"},
+        {"first_name": "Jan", "last_name": "de Vries", "date_of_birth": "1958-03-12"},
+    ),
+    (
+        "german doctor of medicine, same email",
+        {"first_name": "Dr. med. Hans", "last_name": "Müller", "email": "h.mueller61@web.de"},
+        {"first_name": "Hans", "last_name": "Mueller", "email": "h.mueller61@web.de"},
+    ),
+    (
+        "a reservation system's full name ending in the title MS, same booking",
+        {**_OTA, "full_name": "NEMETH/KATALIN MS"},
+        {**_PMS_COPY, "first_name": "Katalin", "last_name": "Németh"},
     ),
 ]
 

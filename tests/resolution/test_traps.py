@@ -192,6 +192,99 @@ TRAPS: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
             "date_of_birth": "1985-12-27",
         },
     ),
+    (
+        # Given and middle in the first-name field, a two-letter surname: "ha.le" is the
+        # name again, which namesakes at another domain also have.
+        "namesakes with the same name-only local part at two domains",
+        {"first_name": "Ha Thi", "last_name": "Le", "email": "ha.le@sony.co.jp"},
+        {"first_name": "Ha Thu", "last_name": "Le", "email": "ha.le@hotmail.com"},
+    ),
+    (
+        "namesakes whose name-only addresses differ by one letter",
+        {"first_name": "Ha Ngoc", "last_name": "Vu", "email": "h.vu@yahoo.com.vn"},
+        {"first_name": "Ha", "last_name": "Vu", "email": "ha.vu@yahoo.com.vn"},
+    ),
+    (
+        "namesakes with given and middle in one field and the name at two domains",
+        {"first_name": "Long Minh", "last_name": "Vu", "email": "long.vu@tata.com"},
+        {"first_name": "Long Minh", "last_name": "Vu", "email": "long.vu@yahoo.com.vn"},
+    ),
+    (
+        "a couple whose names look alike, sharing the family mailbox and home",
+        {
+            "first_name": "Michelle",
+            "last_name": "Martin",
+            "email": "martinfamily5@gmail.com",
+            "phone": "+1 212 396 8019",
+            "address": {"line1": "19 Main St", "city": "Chicago", "postcode": "60623"},
+        },
+        {
+            "first_name": "Michael",
+            "last_name": "Martin",
+            "email": "martinfamily5@gmail.com",
+            "phone": "+1 312 614 0789",
+            "address": {"line1": "19 Main St", "city": "Chicago", "postcode": "60623"},
+        },
+    ),
+    (
+        "brothers with compound given names sharing the first, one household email and home",
+        {
+            "first_name": "José Luis",
+            "last_name": "García Pérez",
+            "email": "garciaperez@telefonica.net",
+            "address": {"line1": "Calle Mayor 12", "city": "Madrid", "postcode": "28013"},
+        },
+        {
+            "first_name": "José Antonio",
+            "last_name": "García Pérez",
+            "email": "garciaperez@telefonica.net",
+            "address": {"line1": "Calle Mayor 12", "city": "Madrid", "postcode": "28013"},
+        },
+    ),
+    (
+        "a couple sharing one email, her compound name holding his first name",
+        {
+            "first_name": "María José",
+            "last_name": "Rodríguez",
+            "email": "joseantonio.gonzalez97@telefonica.net",
+            "address": {"line1": "Calle Mayor 168", "city": "Barcelona", "postcode": "08674"},
+        },
+        {
+            "first_name": "José Antonio",
+            "last_name": "González",
+            "email": "joseantonio.gonzalez97@telefonica.net",
+            "address": {"line1": "Calle Mayor 168", "city": "Barcelona", "postcode": "08674"},
+        },
+    ),
+    (
+        "father and son, the son's suffix in a reservation system's full name",
+        {
+            "full_name": "SMITH/JOHN JR MR",
+            "phone": "+1 617 555 0142",
+            "address": {"line1": "12 Oak Street", "city": "Boston", "postcode": "02118"},
+        },
+        {
+            "first_name": "John",
+            "last_name": "Smith Sr",
+            "phone": "+1 617 555 0142",
+            "address": {"line1": "12 Oak Street", "city": "Boston", "postcode": "02118"},
+        },
+    ),
+    (
+        "a greek couple, she booked with his mobile",
+        {"first_name": "Georgia", "last_name": "Oikonomou", "phone": "+30 698 241 4184"},
+        {"first_name": "Georgios", "last_name": "Oikonomou", "phone": "+306982414184"},
+    ),
+    (
+        "a greek couple with a slip in her given name: the surname's form tells them apart",
+        {"first_name": "Georgios", "last_name": "Karagiannis", "phone": "+30 699 734 1534"},
+        {"first_name": "Goergia", "last_name": "Karagianni", "phone": "+306997341534"},
+    ),
+    (
+        "namesakes with two families' mailboxes a letter apart",
+        {"first_name": "Min Ji", "last_name": "Yoon", "email": "chofamily@gmail.com"},
+        {"first_name": "Min Ji", "last_name": "Yoon", "email": "choifamily@gmail.com"},
+    ),
 ]
 
 
