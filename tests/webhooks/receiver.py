@@ -135,6 +135,10 @@ class Receiver:
         body = b""
         while True:
             message = await receive()
+            if message["type"] == "http.disconnect":
+                # The sender died mid-request (a killed worker): nothing was delivered, and a
+                # server never hands a cut-off body to its application.
+                return
             body += message.get("body", b"")
             if not message.get("more_body"):
                 break
