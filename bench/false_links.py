@@ -53,6 +53,21 @@ def relation(traps_a: list[str], traps_b: list[str]) -> str:
     return "unrelated"
 
 
+def wrongly_joined(
+    store: MemoryStore, truth: dict[str, str], key: str, decision: Decision
+) -> list[str]:
+    """Records of other guests that this link newly put in one profile with `key` (none when
+    the record only joined its own guest's profile, already wrong before)."""
+    if decision.action != "link":
+        return []
+    members = store.members[store.profile_of[key]]
+    others = [k for k in members if truth[k] != truth[key]]
+    before = {truth[k] for k in members if k != key}
+    if truth[key] in before and len(before) > 1 and not decision.profile_ids[1:]:
+        return []
+    return others
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--guests", type=int, default=50_000)
@@ -77,19 +92,9 @@ def main(argv: list[str] | None = None) -> None:
             continue
         truth[norm.key] = raw["_guest"]
         decision: Decision = store.add(norm)
-        if decision.action != "link":
-            continue
-        profile = store.profile_of[norm.key]
-        others = [k for k in store.members[profile] if truth[k] != truth[norm.key]]
+        others = wrongly_joined(store, truth, norm.key, decision)
         if not others:
             continue
-        guests_before = {truth[k] for k in store.members[profile] if k != norm.key}
-        if (
-            truth[norm.key] in guests_before
-            and len(guests_before) > 1
-            and not decision.profile_ids[1:]
-        ):
-            continue  # joined its own guest's profile, which was already wrong
         kind = relation(traps[truth[norm.key]], traps[truth[others[0]]])
         rules = sorted(
             {e.rule or "score" for e in decision.evidence if e.profile_id in decision.profile_ids}

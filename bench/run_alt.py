@@ -18,6 +18,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import guests_alt
+from false_links import wrongly_joined
 
 from app.ingest.service import prepare_record
 from app.ingest.validation import validate_record
@@ -95,14 +96,8 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         norm = prepare_record(record, HASH_KEY).norm
         truth[norm.key] = raw["_guest"]
         decision = store.add(norm)
-        if decision.action != "link":
-            continue
-        profile = store.profile_of[norm.key]
-        others = [k for k in store.members[profile] if truth[k] != truth[norm.key]]
+        others = wrongly_joined(store, truth, norm.key, decision)
         if not others:
-            continue
-        before = {truth[k] for k in store.members[profile] if k != norm.key}
-        if truth[norm.key] in before and len(before) > 1 and not decision.profile_ids[1:]:
             continue
         other = store.records[others[0]]
         kind = relation(
