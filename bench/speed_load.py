@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import json
 import time
-import uuid
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from functools import partial
@@ -89,6 +88,7 @@ def _when(stamp: str | None) -> datetime:
 def _guest_rows(tenant_id: str, secret: str, recs: list[dict[str, Any]]) -> Rows:
     """What the ingest path would have stored for one guest's records."""
     from app.ingest.sanitise import sanitise
+    from app.models.base import new_id
     from app.profiles.codec import to_json
     from app.profiles.golden import RecordView, golden_view
     from app.profiles.linking import content_hash
@@ -96,7 +96,7 @@ def _guest_rows(tenant_id: str, secret: str, recs: list[dict[str, Any]]) -> Rows
     from app.resolution import blocking_keys, normalise
     from connectors.base import GuestRecord
 
-    profile_id = str(uuid.uuid4())
+    profile_id = new_id()
     out: Rows = {name: [] for name in COLUMNS}
     views = []
     for raw in recs:
@@ -105,7 +105,7 @@ def _guest_rows(tenant_id: str, secret: str, recs: list[dict[str, Any]]) -> Rows
         )
         norm = normalise(clean)
         norm_json, data = to_json(norm), clean.model_dump(mode="json", exclude_none=True)
-        at, record_id = _when(clean.updated_at), str(uuid.uuid4())
+        at, record_id = _when(clean.updated_at), new_id()
         prop = clean.property_id or (clean.stay.property_id if clean.stay else None)
         out["source_records"].append(
             (
@@ -128,7 +128,7 @@ def _guest_rows(tenant_id: str, secret: str, recs: list[dict[str, Any]]) -> Rows
         if stay := data.get("stay"):
             out["stays"].append(
                 (
-                    str(uuid.uuid4()),
+                    new_id(),
                     tenant_id,
                     profile_id,
                     record_id,

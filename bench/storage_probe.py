@@ -142,8 +142,9 @@ def statement_label(statement: str) -> str:
 
 
 def _same_ids_in_every_arm(seed: int = 7) -> None:
-    # Ids break ties (the oldest profile, the neighbourhood ranking): with the same sequence of
-    # ids in both arms, equal code makes equal decisions record by record.
+    # Ids break ties (the oldest profile, the neighbourhood ranking). A tree with random ids
+    # (uuid4) draws the same sequence in both arms, so equal code makes equal decisions record
+    # by record; time-ordered ids (new_id, uuid7) already follow the order records arrive in.
     rng = random.Random(seed)
     uuid.uuid4 = lambda: uuid.UUID(int=rng.getrandbits(128), version=4)
 

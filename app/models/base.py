@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import uuid
 from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
+import uuid_utils
 from sqlmodel import Field, SQLModel
 
 # Stable constraint names, so migrations are the same on SQLite and PostgreSQL.
@@ -20,8 +20,14 @@ SQLModel.metadata.naming_convention = {
 
 
 def new_id() -> str:
-    """A random UUID as text, the id of every row."""
-    return str(uuid.uuid4())
+    """A time-ordered UUID (version 7) as text, the id of every row.
+
+    Ids made later sort later. Each table's primary key then grows at its right edge instead of
+    at a random leaf of a large index, and wherever ties or caps go to the lower id (the profiles
+    a common blocking key names), the choice follows creation order: the same on every run of
+    the same records, and the order the in-memory store keeps.
+    """
+    return str(uuid_utils.uuid7())
 
 
 def utcnow() -> datetime:
