@@ -11,19 +11,21 @@ import msgspec
 
 from app.resolution.types import NormalisedRecord
 
+_FIELDS = tuple(f.name for f in dataclasses.fields(NormalisedRecord))
+
 
 def to_json(record: NormalisedRecord) -> dict[str, Any]:
     """A JSON-safe dict, without empty fields."""
     out: dict[str, Any] = {}
-    for f in dataclasses.fields(record):
-        value = getattr(record, f.name)
+    for name in _FIELDS:
+        value = getattr(record, name)
         if value is None or value == () or value == frozenset():
             continue
         if isinstance(value, date):
             value = value.isoformat()
         elif isinstance(value, (tuple, frozenset, set)):
             value = sorted(value) if isinstance(value, (frozenset, set)) else list(value)
-        out[f.name] = value
+        out[name] = value
     return out
 
 

@@ -6,10 +6,11 @@ ingest fast: the online path is a batch of one, the bulk import a batch of hundr
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
+
+import msgspec
 
 from app.models.base import new_id, utcnow
 from app.profiles.codec import to_json
@@ -44,7 +45,7 @@ class Row:
     def view(self) -> RecordView:
         if self.data is None:
             assert self.data_text is not None, "a stored record is read with its data"
-            self.data = json.loads(self.data_text)
+            self.data = msgspec.json.decode(self.data_text)
         return RecordView(self.source, self.data, self.normalised_json(), self.updated_at)
 
     def normalised_json(self) -> dict[str, Any]:
