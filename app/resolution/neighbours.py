@@ -9,9 +9,10 @@ from app.resolution.keys import is_strong_key
 
 # Stored profiles scored per incoming record: those sharing the most (and the strongest) keys.
 # A common name alone can name fifty profiles; the guest is among those that share more. At a
-# million guests, 16 instead of 30 changed no link among 1,200 arrivals, only 5 reviews of
-# namesakes who share a street and nothing personal, and cut the time per record by a fifth.
-NEIGHBOURS_PER_RECORD = 16
+# million guests, 10 instead of 16 changed no link among 1,200 arrivals (2 namesake reviews
+# became new profiles) and cut the time per record by a seventh; at 50,000 guests it cost 63
+# true pairs of 174,000 (bench/speed_storage.py --against, docs/resolution.md).
+NEIGHBOURS_PER_RECORD = 10
 _IDENTIFIER_KEY_WEIGHT = 8.0
 _SHARED_IDENTIFIER_HOLDERS = 8  # the default `max_key_profiles`
 
