@@ -15,7 +15,7 @@ from app.bulk.importer import import_file
 from app.core.db import transaction
 from app.ingest.service import ingest_records
 from app.matching.service import matching_for
-from app.models import SourceRecord, Stay
+from app.models import MatchDecision, SourceRecord, Stay
 from connectors.base import GuestRecord
 from tests.conftest import MakeTenant
 
@@ -154,3 +154,47 @@ async def test_an_older_delivery_of_a_reservation_never_wins(
     await _one_by_one(app, tenant.tenant_id, [booking("G-3", "2026-02-03T10:00:00Z", "KING")])
     room, version, record_id = await _stay(app, tenant.tenant_id)
     assert (room, version) == ("KING", "2026-02-03T10:00:00Z") and record_id != first[2]
+
+
+async def _evidence_of(app: FastAPI, tenant_id: str, source_record_id: str) -> list[str]:
+    async with transaction(app.state.sessions) as session:
+        decision = (
+            await session.exec(
+                select(MatchDecision)
+                .join(SourceRecord, col(SourceRecord.id) == col(MatchDecision.record_id))
+                .where(
+                    SourceRecord.tenant_id == tenant_id,
+                    SourceRecord.source_record_id == source_record_id,
+                )
+            )
+        ).one()
+    return [pair["other"] for pair in decision.evidence]
+
+
+async def test_ties_among_namesakes_go_to_the_oldest_guests_on_every_run(
+    app: FastAPI, make_tenant: MakeTenant
+) -> None:
+    # Fourteen different men of one name and postcode (their birth years differ), then a record
+    # of that name and postcode alone: more profiles tie than are scored, so which are scored,
+    # and which evidence is kept, follows the order the guests were first seen, not chance.
+    namesakes = [
+        {"source": "pms", "source_record_id": f"N-{n:02d}", "first_name": "Jan",
+         "last_name": "Kowalczyk", "date_of_birth": f"{1950 + 3 * n}-04-0{1 + n % 9}",
+         "address": {"postcode": "30-001", "city": "Kraków", "country": "PL"}}
+        for n in range(14)
+    ]  # fmt: skip
+    arrival = {
+        "source": "web",
+        "source_record_id": "W-1",
+        "first_name": "Jan",
+        "last_name": "Kowalczyk",
+        "address": {"postcode": "30-001", "city": "Kraków", "country": "PL"},
+    }
+    runs = []
+    for _ in range(2):
+        tenant = await make_tenant()
+        outcomes = await _one_by_one(app, tenant.tenant_id, [*namesakes, arrival])
+        assert "linked" not in outcomes[:14]  # fourteen guests
+        runs.append(await _evidence_of(app, tenant.tenant_id, "W-1"))
+    assert runs[0] == runs[1]
+    assert runs[0] and set(runs[0]) <= {f"pms:N-{n:02d}" for n in range(10)}
