@@ -19,6 +19,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.bulk.lenient import read_lenient
 from app.core.db import refresh_statistics, transaction
+from app.core.errors import Problem
 from app.ingest.service import ingest_prepared, prepare_record
 from app.matching.service import MatchingConfig
 from app.profiles.linking import Incoming
@@ -239,6 +240,13 @@ class _Statistics:
             await refresh_statistics(session)
 
 
+# A batch that fails is stored again record by record, to keep every record but the bad one.
+# When its first records fail alone as well, the fault is the database's (a full disk, a lost
+# connection), not the data's: failing every later line would be slow, and would move the
+# checkpoint past lines that were never stored.
+_STOP_AFTER_FAILING_ALONE = 3
+
+
 async def _ingest_batch(
     batch: list[tuple[int, Incoming]],
     report: ImportReport,
@@ -250,19 +258,46 @@ async def _ingest_batch(
     if not batch:
         return
     try:
-        async with transaction(sessions) as session:
-            results = await ingest_prepared(
-                session,
-                tenant_id,
-                [item for _, item in batch],
-                matching=matching,
-                decided_by="import",
-            )
-        report.outcomes.update(r.outcome for r in results)
+        await _store(batch, report, tenant_id, sessions, matching)
         return
     except Exception as exc:  # isolate the record that broke the batch, then carry on
         if len(batch) == 1:
             report.fail(batch[0][0], "storage-error", type(exc).__name__)
             return
+    failed_alone: list[tuple[int, str]] = []
+    stored_any = False
     for line_no, item in batch:
-        await _ingest_batch([(line_no, item)], report, tenant_id, sessions, matching)
+        try:
+            await _store([(line_no, item)], report, tenant_id, sessions, matching)
+            stored_any = True
+        except Exception as exc:
+            failed_alone.append((line_no, type(exc).__name__))
+            if not stored_any and len(failed_alone) == min(_STOP_AFTER_FAILING_ALONE, len(batch)):
+                raise _stopped(batch[0][0], exc) from exc
+    for line_no, reason in failed_alone:
+        report.fail(line_no, "storage-error", reason)
+
+
+async def _store(
+    batch: list[tuple[int, Incoming]],
+    report: ImportReport,
+    tenant_id: str,
+    sessions: async_sessionmaker[AsyncSession],
+    matching: MatchingConfig,
+) -> None:
+    async with transaction(sessions) as session:
+        results = await ingest_prepared(
+            session, tenant_id, [item for _, item in batch], matching=matching, decided_by="import"
+        )
+    report.outcomes.update(r.outcome for r in results)
+
+
+def _stopped(line: int, exc: Exception) -> Problem:
+    return Problem(
+        503,
+        "import-stopped",
+        "Import stopped",
+        f"the database refused the batch from line {line} and each of its first records alone"
+        f" ({type(exc).__name__}: {str(exc).splitlines()[0][:200] if str(exc) else ''}); the"
+        f" lines before {line} are imported: run the same import again to resume at line {line}",
+    )
