@@ -48,6 +48,7 @@ async def refusing(app: FastAPI, backend: str) -> AsyncIterator[Any]:
     """Make the database refuse inserts of source records matching a SQL condition on NEW."""
 
     async def refuse(condition: str) -> None:
+        await lift(app, backend)  # one refusal at a time
         if backend == "postgres":
             await _sql(
                 app,
