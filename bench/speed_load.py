@@ -118,7 +118,7 @@ def _guest_rows(tenant_id: str, secret: str, recs: list[dict[str, Any]]) -> Rows
                 json.dumps(data),
                 json.dumps(norm_json),
                 clean.updated_at,
-                content_hash(clean),
+                content_hash(data),
                 at,
                 at,
             )

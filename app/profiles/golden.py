@@ -41,24 +41,15 @@ class RecordView:
     updated_at: datetime
 
 
-def _group_of(field: str) -> Callable[[RecordView], Any]:
-    """How values of a field are compared: by their normalised form where there is one."""
-    normalised_field = {
-        "first_name": "given_key",
-        "last_name": "family_key",
-        "email": "email",
-        "phone": "phone",
-    }.get(field)
-    if normalised_field is None:
-        return lambda r: repr(r.data[field])
-    return lambda r: r.normalised.get(normalised_field) or repr(r.data[field])
-
-
-def _eligible(record: RecordView, field: str) -> bool:
-    if not record.data.get(field):
-        return False
-    # A relay alias reaches the guest only for one booking: never the profile's email.
-    return not (field == "email" and record.normalised.get("email_kind") == "relay")
+# Fields whose values are grouped by their normalised form (Müller / Mueller, phone spellings).
+_GROUPED_BY = {
+    "first_name": "given_key",
+    "last_name": "family_key",
+    "email": "email",
+    "phone": "phone",
+}
+# What survivorship reads of a record's normalised form.
+NORMALISED_FIELDS = ("given_key", "family_key", "email", "phone", "email_kind")
 
 
 def _display(record: RecordView, field: str) -> Any:
@@ -101,16 +92,25 @@ def golden_view(
 
     golden: dict[str, Any] = {}
     for field in GOLDEN_FIELDS:
-        holders = [r for r in records if _eligible(r, field)]
-        if not holders:
-            continue
-        key = _group_of(field)
+        grouped_by = _GROUPED_BY.get(field)
         groups: dict[Any, list[RecordView]] = {}
-        for record in holders:
-            groups.setdefault(key(record), []).append(record)
-
-        best_group = max(groups.values(), key=lambda g: _strength(g, field, trust))
-        shown = max(best_group, key=lambda r: (trust(r), r.updated_at))
+        for record in records:
+            value = record.data.get(field)
+            # A relay alias reaches the guest only for one booking: never the profile's email.
+            if not value or (field == "email" and record.normalised.get("email_kind") == "relay"):
+                continue
+            group = (grouped_by and record.normalised.get(grouped_by)) or repr(value)
+            groups.setdefault(group, []).append(record)
+        if not groups:
+            continue
+        if len(groups) == 1:
+            (best_group,) = groups.values()
+        else:
+            best_group = max(groups.values(), key=lambda g: _strength(g, field, trust))
+        if len(best_group) == 1:
+            shown = best_group[0]
+        else:
+            shown = max(best_group, key=lambda r: (trust(r), r.updated_at))
         golden[field] = _display(shown, field)
     golden["vip"] = any(r.data.get("vip") for r in records)
     golden["do_not_rent"] = any(r.data.get("do_not_rent") for r in records)

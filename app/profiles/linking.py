@@ -47,11 +47,15 @@ class Incoming:
     digest: str
     norm: NormalisedRecord
     blocking: list[str]
+    # Derived here rather than while the batch holds its locks: an import prepares them in
+    # another process.
+    data: dict[str, Any]  # the stored form of the record
+    norm_json: dict[str, Any]  # the stored form of `norm`
+    keys: list[str]  # every key stored for the record: blocking, then search keys
 
 
-def content_hash(record: GuestRecord) -> str:
-    """A digest of what a record says, to recognise unchanged replays."""
-    body = record.model_dump(mode="json", exclude_none=True)
+def content_hash(body: dict[str, Any]) -> str:
+    """A digest of what a record says (its stored form), to recognise unchanged replays."""
     return hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
 
 
@@ -63,7 +67,17 @@ def _is_older(incoming: str | None, stored: str | None) -> bool:
 def prepare(record: GuestRecord) -> Incoming:
     """Normalise a record and derive its keys (pure CPU work, before any query)."""
     norm = normalise(record)
-    return Incoming(record, content_hash(record), norm, blocking_keys(norm))
+    data = record.model_dump(mode="json", exclude_none=True)
+    blocking = blocking_keys(norm)
+    return Incoming(
+        record,
+        content_hash(data),
+        norm,
+        blocking,
+        data,
+        to_json(norm),
+        [*blocking, *search_keys(norm)],
+    )
 
 
 async def ingest_batch(
@@ -118,8 +132,7 @@ def _resolve(
     )
     current = existing.profile_id if existing is not None else None
     target, merged, outcome = _placement(ws, decision, current)
-    data = record.model_dump(mode="json", exclude_none=True)
-    keys = [*item.blocking, *search_keys(norm)]
+    data, norm_json, keys = item.data, item.norm_json, item.keys
     property_code = record.property_id or (record.stay.property_id if record.stay else None)
     now = utcnow()
     if existing is None:
@@ -130,7 +143,7 @@ def _resolve(
             profile_id=target,
             data=data,
             norm=norm,
-            norm_json=to_json(norm),
+            norm_json=norm_json,
             keys=keys,
             content_hash=item.digest,
             source_version=record.updated_at,
@@ -142,7 +155,7 @@ def _resolve(
         ws.add_row(row)
     else:
         row = existing
-        row.data, row.norm, row.norm_json = data, norm, to_json(norm)
+        row.data, row.norm, row.norm_json = data, norm, norm_json
         row.content_hash, row.source_version = item.digest, record.updated_at
         row.property_code, row.updated_at, row.changed = property_code, now, True
         ws.reindex(row, keys)
@@ -151,6 +164,7 @@ def _resolve(
     ws.touched.add(target)
     if data.get("stay"):
         ws.upsert_stay(row, data["stay"], record.updated_at)
+    evidence = _evidence(decision)
     ws.decisions.append(
         {
             "id": new_id(),
@@ -159,7 +173,7 @@ def _resolve(
             "profile_id": target,
             "action": decision.action,
             "reason": decision.reason[:200],
-            "evidence": _evidence(decision),
+            "evidence": evidence,
             "matcher_version": decision.matcher_version,
             "decided_by": decided_by,
             "created_at": now,
@@ -173,7 +187,7 @@ def _resolve(
                 "record_id": row.id,
                 "profile_id": target,
                 "candidate_profile_ids": list(decision.review_with),
-                "evidence": _evidence(decision),
+                "evidence": evidence,
                 "reason": decision.reason[:200],
                 "probability": _review_probability(decision),
                 "arrival": record.stay.arrival if record.stay else None,

@@ -14,7 +14,7 @@ import msgspec
 
 from app.models.base import new_id, utcnow
 from app.profiles.codec import to_json
-from app.profiles.golden import RecordView
+from app.profiles.golden import NORMALISED_FIELDS, RecordView
 from app.resolution.types import Candidate, NormalisedRecord
 
 # Candidate profiles per key: the same cap as the in-memory store the engine is tuned on.
@@ -46,7 +46,9 @@ class Row:
         if self.data is None:
             assert self.data_text is not None, "a stored record is read with its data"
             self.data = msgspec.json.decode(self.data_text)
-        return RecordView(self.source, self.data, self.normalised_json(), self.updated_at)
+        # Survivorship reads a few normalised fields: no need for the whole stored form.
+        normalised = {name: getattr(self.norm, name) for name in NORMALISED_FIELDS}
+        return RecordView(self.source, self.data, normalised, self.updated_at)
 
     def normalised_json(self) -> dict[str, Any]:
         """The stored form of `norm`."""
