@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Sequence
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import ColumnElement, Table, Text, bindparam, cast, func, insert, or_, text, update
@@ -237,11 +238,7 @@ async def insert_rows(session: AsyncSession, table: Table, rows: list[dict[str, 
         names = [c.name for c in table.columns]
         # COPY applies no column defaults, and must run inside the request's transaction.
         if set(rows[0]) == set(names) and driver is not None and driver.is_in_transaction():
-            convert = [_bind_processor(c, connection.dialect) for c in table.columns]
-            records = [
-                tuple(f(row[n]) if f else row[n] for n, f in zip(names, convert, strict=True))
-                for row in rows
-            ]
+            records = _copy_records(table, names, rows, connection.dialect)
             await driver.copy_records_to_table(table.name, records=records, columns=names)
             return
     for chunk in _chunks(rows):
@@ -249,6 +246,27 @@ async def insert_rows(session: AsyncSession, table: Table, rows: list[dict[str, 
 
 
 COPY_FROM_ROWS = 200
+
+
+def _copy_records(
+    table: Table, names: list[str], rows: list[dict[str, Any]], dialect: Any
+) -> list[tuple[Any, ...]]:
+    """Rows as COPY tuples, converted as SQLAlchemy would convert them (JSON to text)."""
+    values_of = itemgetter(*names)
+    converted = [
+        (i, f)
+        for i, column in enumerate(table.columns)
+        if (f := _bind_processor(column, dialect)) is not None
+    ]
+    if not converted:
+        return [values_of(row) for row in rows]
+    records: list[tuple[Any, ...]] = []
+    for row in rows:
+        values = list(values_of(row))
+        for i, f in converted:
+            values[i] = f(values[i])
+        records.append(tuple(values))
+    return records
 
 
 def _bind_processor(column: Any, dialect: Any) -> Callable[[Any], Any] | None:
