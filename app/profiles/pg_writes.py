@@ -18,7 +18,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.profiles.batch_repository import COPY_FROM_ROWS, STAY_UPDATED_COLUMNS, insert_rows
 
-Kind = Literal["insert", "update", "upsert_stay"]
+Kind = Literal["insert", "update", "upsert_stay", "upsert_key"]
 
 
 @dataclass
@@ -27,6 +27,16 @@ class Writes:
 
     tenant_id: str
     parts: list[tuple[Kind, Table, list[dict[str, Any]]]] = field(default_factory=list)
+    # Stored records whose keys become exactly their "upsert_key" rows: the keys they no longer
+    # hold are deleted, the ones they keep are left in place.
+    rekeyed: list[str] = field(default_factory=list)
+    key_table: Table | None = None
+
+    def replace_keys(self, table: Table, record_ids: list[str], rows: list[dict[str, Any]]) -> None:
+        """Give stored records these keys (`record_id`, `key`, `tenant_id`, `profile_id` rows)."""
+        if record_ids:
+            self.rekeyed, self.key_table = record_ids, table
+            self.add("upsert_key", table, rows)
 
     def add(self, kind: Kind, table: Table, rows: list[dict[str, Any]]) -> None:
         """Add rows; updates of different column sets become separate parts."""
@@ -49,12 +59,14 @@ async def execute(session: AsyncSession, writes: Writes) -> None:
             if kind == "insert":
                 await insert_rows(session, table, rows)
         parts = [part for part in parts if part[0] != "insert"]
-    if not parts:
+    if not parts and not writes.rekeyed:
         return
     connection = await session.connection()
     dialect = connection.dialect
     args: list[Any] = [writes.tenant_id]
     ctes: list[str] = []
+    if writes.rekeyed and writes.key_table is not None:
+        ctes.append(f"w0 AS ({_stale_keys_deletion(args, writes, dialect)})")
     for kind, table, rows in parts:
         names = _names(table, rows[0], kind)
         arrays = f"unnest({', '.join(_param(args, table, n, rows, dialect) for n in names)})"
@@ -62,6 +74,20 @@ async def execute(session: AsyncSession, writes: Writes) -> None:
     # $1, the tenant, filters the updates; the final SELECT types it when no update is there.
     sql = f"WITH {', '.join(ctes)} SELECT CAST($1 AS VARCHAR)"
     await connection.exec_driver_sql(sql, tuple(args))
+
+
+def _stale_keys_deletion(args: list[Any], writes: Writes, dialect: Any) -> str:
+    """Delete the keys the rekeyed records no longer hold (none of the rows kept or upserted)."""
+    table = writes.key_table
+    assert table is not None
+    kept = next((rows for kind, _, rows in writes.parts if kind == "upsert_key"), [])
+    ids = _param(args, table, "record_id", [{"record_id": i} for i in writes.rekeyed], dialect)
+    held = ", ".join(_param(args, table, name, kept, dialect) for name in ("record_id", "key"))
+    return (
+        f"DELETE FROM {table.name} AS t WHERE t.tenant_id = $1"  # noqa: S608
+        f" AND t.record_id = ANY({ids}) AND (t.record_id, t.key) NOT IN"
+        f" (SELECT * FROM unnest({held}))"
+    )
 
 
 def _names(table: Table, row: dict[str, Any], kind: Kind) -> list[str]:
@@ -84,6 +110,12 @@ def _statement(kind: Kind, table: Table, names: Sequence[str], arrays: str) -> s
         return f"INSERT INTO {table.name} ({listed}) SELECT * FROM {arrays}"  # noqa: S608
     if kind == "upsert_stay":
         return _stay_upsert(table, names, arrays)
+    if kind == "upsert_key":
+        return (
+            f"INSERT INTO {table.name} AS t ({listed}) SELECT * FROM {arrays}"  # noqa: S608
+            " ON CONFLICT (record_id, key) DO UPDATE SET profile_id = EXCLUDED.profile_id"
+            " WHERE t.profile_id <> EXCLUDED.profile_id"
+        )
     assignments = ", ".join(f"{n} = v.{n}" for n in names if n != "_id")
     return (
         f"UPDATE {table.name} AS t SET {assignments} FROM {arrays} AS v({listed})"  # noqa: S608

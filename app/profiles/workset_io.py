@@ -190,12 +190,14 @@ def _record_values(row: Row) -> dict[str, Any]:
 
 async def write_changes(session: AsyncSession, ws: WorkingSet) -> None:
     """Write what the batch changed, set-at-a-time: on PostgreSQL every insert and update of the
-    batch in one statement (after deleting the keys it rewrites), then the merges of stored
-    profiles."""
+    batch in one statement (an updated record's keys included: the ones it keeps stay as they
+    are), then the merges of stored profiles."""
     final = ws.final_profile
     now = utcnow()
     changed = [r for r in ws.rows.values() if r.changed and not r.is_new]
-    await batch_repo.delete_keys(session, [r.id for r in changed])
+    postgres = is_postgres(session)
+    if not postgres:
+        await batch_repo.delete_keys(session, [r.id for r in changed])
 
     new_rows = [r for r in ws.rows.values() if r.is_new]
     rows_by_id = {r.id: r for r in ws.rows.values()}
@@ -207,15 +209,8 @@ async def write_changes(session: AsyncSession, ws: WorkingSet) -> None:
     writes.add("insert", _table(SourceRecord), [_new_record(ws, r) for r in new_rows])
     updated = [{"_id": r.id, **_record_values(r)} for r in changed]
     writes.add("update", _table(SourceRecord), updated)
-    writes.add(
-        "insert",
-        _table(RecordKey),
-        [
-            {"record_id": r.id, "key": k, "tenant_id": ws.tenant_id, "profile_id": r.profile_id}
-            for r in (*new_rows, *changed)
-            for k in dict.fromkeys(r.keys)
-        ],
-    )
+    writes.add("insert", _table(RecordKey), _key_rows(ws, new_rows))
+    writes.replace_keys(_table(RecordKey), [r.id for r in changed], _key_rows(ws, changed))
     writes.add("upsert_stay", _table(Stay), [s.values for s in ws.stays.values()])
     for model, items in (
         (MatchDecision, ws.decisions),
@@ -227,11 +222,11 @@ async def write_changes(session: AsyncSession, ws: WorkingSet) -> None:
     writes.add("update", _table(Profile), _profile_updates(ws, now))
     if ws.events:
         note_events(session)
-    if is_postgres(session):
+    if postgres:
         await pg_writes.execute(session, writes)
     else:
         for kind, table, rows in writes.parts:
-            if kind == "insert":
+            if kind in ("insert", "upsert_key"):  # the stored keys of upserted records are gone
                 await batch_repo.insert_rows(session, table, rows)
             elif kind == "update":
                 await batch_repo.update_by_id(session, table, rows)
@@ -250,6 +245,14 @@ async def write_changes(session: AsyncSession, ws: WorkingSet) -> None:
 def _table(model: type[Any]) -> Table:
     table: Table = model.__table__
     return table
+
+
+def _key_rows(ws: WorkingSet, rows: list[Row]) -> list[dict[str, Any]]:
+    return [
+        {"record_id": r.id, "key": k, "tenant_id": ws.tenant_id, "profile_id": r.profile_id}
+        for r in rows
+        for k in dict.fromkeys(r.keys)
+    ]
 
 
 def _new_record(ws: WorkingSet, row: Row) -> dict[str, Any]:
