@@ -111,10 +111,11 @@ def _statement(kind: Kind, table: Table, names: Sequence[str], arrays: str) -> s
     if kind == "upsert_stay":
         return _stay_upsert(table, names, arrays)
     if kind == "upsert_key":
+        # A key the record keeps is left alone (DO UPDATE would lock and dirty its row): it
+        # carries the record's profile, and merges move the keys of merged profiles afterwards.
         return (
-            f"INSERT INTO {table.name} AS t ({listed}) SELECT * FROM {arrays}"  # noqa: S608
-            " ON CONFLICT (record_id, key) DO UPDATE SET profile_id = EXCLUDED.profile_id"
-            " WHERE t.profile_id <> EXCLUDED.profile_id"
+            f"INSERT INTO {table.name} ({listed}) SELECT * FROM {arrays}"  # noqa: S608
+            " ON CONFLICT (record_id, key) DO NOTHING"
         )
     assignments = ", ".join(f"{n} = v.{n}" for n in names if n != "_id")
     return (

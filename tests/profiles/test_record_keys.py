@@ -163,3 +163,39 @@ async def _key_versions(app: FastAPI, tenant_id: str) -> dict[str, str]:
             {"t": tenant_id},
         )
         return {key: version for key, version in found.all()}
+
+
+async def test_an_update_that_merges_its_profile_leaves_every_key_with_the_survivor(
+    app: FastAPI, tenant: TenantClient
+) -> None:
+    """Her older profile (by email) and a newer one (by phone) meet in her updated record."""
+    by_email = {**FIRST, "phone": None}
+    by_phone = {**FIRST, "email": None, "date_of_birth": None, "phone": "+49 171 7654321"}
+    await _ingest(app, tenant.tenant_id, [_guest("M-1", **by_email)])
+    await _ingest(app, tenant.tenant_id, [_guest("M-2", **by_phone), _guest("M-3", **by_phone)])
+    before = await _profiles(app, tenant.tenant_id)
+    assert before["M-1"] != before["M-2"] == before["M-3"]
+
+    bridge = {**by_phone, "email": FIRST["email"], "date_of_birth": FIRST["date_of_birth"]}
+    await _ingest(app, tenant.tenant_id, [_guest("M-2", **bridge, updated_at="2030-01-01T00:00Z")])
+
+    after = await _profiles(app, tenant.tenant_id)
+    assert after["M-1"] == after["M-2"] == after["M-3"] == before["M-1"]
+    async with transaction(app.state.sessions) as session:
+        found = await session.exec(
+            select(RecordKey.profile_id, SourceRecord.profile_id)
+            .join(SourceRecord, col(SourceRecord.id) == col(RecordKey.record_id))
+            .where(col(RecordKey.tenant_id) == tenant.tenant_id)
+        )
+        pairs = found.all()
+    assert pairs and all(key_profile == record_profile for key_profile, record_profile in pairs)
+
+
+async def _profiles(app: FastAPI, tenant_id: str) -> dict[str, str]:
+    async with transaction(app.state.sessions) as session:
+        found = await session.exec(
+            select(SourceRecord.source_record_id, SourceRecord.profile_id).where(
+                col(SourceRecord.tenant_id) == tenant_id
+            )
+        )
+        return dict(found.all())
