@@ -136,7 +136,25 @@ def machine() -> list[str]:
         f"- machine: `{' '.join(platform.uname())}`",
         f"- CPU: {cpu}, {os.cpu_count()} cores, {int(mem) / 2**20:.0f} GB RAM; "
         f"Python {platform.python_version()}; PostgreSQL {pg} (same machine, {tuning})",
+        *_page_cache_reclaim(),
     ]
+
+
+def _page_cache_reclaim() -> list[str]:
+    """A note when the kernel pages out memory it finds cold (DAMON), page cache included.
+
+    A database larger than shared buffers then reads from disk what a server with the same
+    RAM would keep cached: online figures rise, and runs are comparable only on such a host.
+    """
+    kdamonds = Path("/sys/kernel/mm/damon/admin/kdamonds")
+    schemes = kdamonds.glob("*/contexts/*/schemes/*/action")
+    running = any(state.read_text().strip() == "on" for state in kdamonds.glob("*/state"))
+    if running and any(action.read_text().strip() == "pageout" for action in schemes):
+        return [
+            "- memory: the host pages out memory it finds cold (DAMON `pageout`), page cache"
+            " included: database pages beyond shared buffers are read from disk again"
+        ]
+    return []
 
 
 # The relations every online record reads, hottest first: they go into shared buffers as far as
