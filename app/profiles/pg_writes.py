@@ -83,10 +83,11 @@ def _stale_keys_deletion(args: list[Any], writes: Writes, dialect: Any) -> str:
     kept = next((rows for kind, _, rows in writes.parts if kind == "upsert_key"), [])
     ids = _param(args, table, "record_id", [{"record_id": i} for i in writes.rekeyed], dialect)
     held = ", ".join(_param(args, table, name, kept, dialect) for name in ("record_id", "key"))
+    # NOT EXISTS, not NOT IN: an anti-join the planner can hash whatever the batch's size.
     return (
         f"DELETE FROM {table.name} AS t WHERE t.tenant_id = $1"  # noqa: S608
-        f" AND t.record_id = ANY({ids}) AND (t.record_id, t.key) NOT IN"
-        f" (SELECT * FROM unnest({held}))"
+        f" AND t.record_id = ANY({ids}) AND NOT EXISTS (SELECT FROM unnest({held})"
+        " AS v(record_id, key) WHERE v.record_id = t.record_id AND v.key = t.key)"
     )
 
 
