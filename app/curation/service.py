@@ -1,4 +1,10 @@
-"""Human decisions on identity: merge, unmerge (with do-not-merge rules), review, explain."""
+"""Human decisions on identity: merge, unmerge (with do-not-merge rules), review, explain.
+
+Each decision locks its tenant first (PostgreSQL): it reads the profiles it changes only once
+the ingest batches in flight have committed, and holds new ones until it commits. Otherwise a
+record linked meanwhile could be written into a profile the decision just merged away, or a
+second approval of one review could merge again.
+"""
 
 from __future__ import annotations
 
@@ -66,6 +72,7 @@ async def merge_profiles(
     decided_by: str,
 ) -> tuple[str, list[str]]:
     """Merge profiles into the survivor (by hand); forwarded ids are followed first."""
+    await profiles_repo.lock_tenant(session, tenant_id)
     survivor = await resolve_profile(session, tenant_id, survivor_id)
     others: list[str] = []
     for other_id in other_ids:
@@ -91,6 +98,7 @@ async def unmerge(
     decided_by: str,
 ) -> UnmergeResult:
     """Split records off into a new profile and forbid them from joining the rest again."""
+    await profiles_repo.lock_tenant(session, tenant_id)
     profile = await resolve_profile(session, tenant_id, profile_id)
     records = await profiles_repo.records_of_profiles(session, tenant_id, [profile.id])
     by_id = {(r.source, r.source_record_id): r for r in records}
@@ -153,6 +161,7 @@ async def resolve_review(
     session: AsyncSession, tenant_id: str, review_id: str, approve: bool, decided_by: str
 ) -> ReviewItem:
     """Approve (merge) or reject (separate for good) an open review item."""
+    await profiles_repo.lock_tenant(session, tenant_id)
     item = await repo.review(session, tenant_id, review_id)
     if item is None:
         raise not_found(f"review {review_id}")

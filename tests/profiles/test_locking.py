@@ -15,12 +15,14 @@ from sqlmodel import func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.core.db import transaction
+from app.curation import service as curation
+from app.curation.schemas import RecordId
 from app.ingest.service import ingest_records, prepare_record
 from app.matching.service import matching_for
 from app.models import SourceRecord
 from app.profiles.workset_io import KEY_LOCKS_PER_TRANSACTION
 from connectors.base import GuestRecord
-from tests.conftest import MakeTenant
+from tests.conftest import MakeTenant, TenantClient
 
 SECRET = "t" * 48
 _SYLLABLES = ("ka", "lo", "mi", "ren", "tu", "sa", "vo", "ne", "di", "pe", "zu", "ho")
@@ -160,3 +162,82 @@ async def test_a_large_batch_waits_for_the_online_records_in_flight(
 async def _store(app: FastAPI, tenant_id: str, raws: list[dict[str, Any]]) -> None:
     async with transaction(app.state.sessions) as session:
         await _ingest(session, tenant_id, raws)
+
+
+async def _profile_of(http: httpx.AsyncClient, auth: dict[str, str], rid: str) -> str:
+    response = await http.get(f"/v1/records/pms/{rid}", headers=auth)
+    assert response.status_code == 200, response.text
+    return str(response.json()["profile_id"])
+
+
+async def _owners(app: FastAPI, tenant_id: str) -> dict[str, str]:
+    """The profile each stored record of the tenant is written in (not forwarded)."""
+    async with transaction(app.state.sessions) as session:
+        rows = await session.exec(
+            select(SourceRecord.source_record_id, SourceRecord.profile_id).where(
+                SourceRecord.tenant_id == tenant_id
+            )
+        )
+        return dict(rows.all())
+
+
+@pytest.mark.usefixtures("postgres_only")
+async def test_a_merge_by_hand_takes_in_the_record_linked_while_it_waited(
+    app: FastAPI, http: httpx.AsyncClient, make_tenant: MakeTenant
+) -> None:
+    tenant = await make_tenant()
+    await _store(app, tenant.tenant_id, [_guest(1), _guest(2)])
+    survivor = await _profile_of(http, tenant.auth, "L-1")
+    merged = await _profile_of(http, tenant.auth, "L-2")
+    assert survivor != merged
+    async with app.state.sessions() as holding:
+        # The second guest again, from another booking: it links to `merged`, uncommitted.
+        await _ingest(holding, tenant.tenant_id, [{**_guest(2), "source_record_id": "L-2b"}])
+        merging = asyncio.create_task(
+            http.post(
+                f"/v1/profiles/{survivor}/merge",
+                json={"profile_ids": [merged]},
+                headers=tenant.auth,
+            )
+        )
+        await asyncio.sleep(0.5)
+        assert not merging.done()
+        await holding.commit()
+    response = await asyncio.wait_for(merging, 10)
+    assert response.status_code == 200, response.text
+    # No record is left behind in the profile merged away, where no one would look for it.
+    assert await _owners(app, tenant.tenant_id) == {
+        "L-1": survivor,
+        "L-2": survivor,
+        "L-2b": survivor,
+    }
+
+
+@pytest.mark.usefixtures("postgres_only")
+async def test_an_unmerge_waits_for_the_records_in_flight_of_its_own_tenant_only(
+    app: FastAPI, http: httpx.AsyncClient, make_tenant: MakeTenant
+) -> None:
+    tenant, other = await make_tenant(), await make_tenant()
+    for owner in (tenant, other):
+        await _store(app, owner.tenant_id, [_guest(1), {**_guest(1), "source_record_id": "L-1b"}])
+
+    async def unmerge_waits(owner: TenantClient) -> bool:
+        profile_id = await _profile_of(http, owner.auth, "L-1")
+        async with app.state.sessions() as session:
+            connection = await session.connection()
+            await connection.execute(text("SET LOCAL lock_timeout = '300ms'"))
+            split = [RecordId(source="pms", source_record_id="L-1b")]
+            try:
+                await curation.unmerge(session, owner.tenant_id, profile_id, split, "test")
+            except DBAPIError as exc:
+                assert "lock timeout" in str(exc)
+                return True
+            finally:
+                await session.rollback()
+            return False
+
+    async with transaction(app.state.sessions) as holding:
+        await _ingest(holding, tenant.tenant_id, [_guest(5)])  # another guest altogether
+        assert await unmerge_waits(tenant)
+        assert not await unmerge_waits(other)
+    assert not await unmerge_waits(tenant)
