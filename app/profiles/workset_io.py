@@ -77,9 +77,10 @@ async def _lock_keys(session: AsyncSession, tenant_id: str, keys: set[str]) -> N
 NEIGHBOURS_PER_RECORD = DEFAULT_NEIGHBOURS
 
 
-def _neighbourhood(batch: Sequence[Incoming], hits: repo.KeyHits) -> set[str]:
-    """The profiles worth loading for the batch: per record, the best by shared keys."""
-    chosen: set[str] = set()
+def neighbourhood(batch: Sequence[Incoming], hits: repo.KeyHits) -> set[str]:
+    """The profiles worth loading for the batch: per record, the best by shared keys, and the
+    profiles of its records already stored."""
+    chosen: set[str] = set(hits.known)
     for item in batch:
         chosen.update(best_neighbours(item.blocking, hits.profiles_by_key, NEIGHBOURS_PER_RECORD))
     return chosen
@@ -122,7 +123,8 @@ def _row_of(record: Any, batch_keys: set[str], profile_keys: dict[str, list[str]
         data_text,
         _profile_created_at,
     ) = record
-    norm = _parsed(normalised)
+    # A record held in memory (`mirror.TenantMirror`) comes with its parsed form.
+    norm = normalised if isinstance(normalised, NormalisedRecord) else _parsed(normalised)
     if profile_id in profile_keys:
         # Indexed under the keys its profile was found by: candidates are chosen per profile,
         # so this finds what the record's own keys would, without deriving them per neighbour.
@@ -155,17 +157,36 @@ async def load_working_set(
     Stored records are indexed only under the batch's keys: no other key is ever looked up.
     Stored stays are not read: the write keeps the newer version of a reservation.
     """
-    ws = WorkingSet(tenant_id)
-    keys = {k for item in batch for k in item.blocking}
+    keys = batch_keys(batch)
     await _lock_keys(session, tenant_id, keys)
-    idents = {(i.record.source, i.record.source_record_id) for i in batch}
-    hits = await repo.key_hits(session, tenant_id, keys, CANDIDATE_PROFILES_PER_KEY, idents)
-    ws.db_counts = dict(hits.profiles_per_key)
-    profile_ids = _neighbourhood(batch, hits) | hits.known
-    batch_records = {i.norm.key for i in batch}
-    rows, ws.separated = await batch_repo.neighbourhood_rows(
-        session, tenant_id, profile_ids, batch_records
+    hits = await repo.key_hits(
+        session, tenant_id, keys, CANDIDATE_PROFILES_PER_KEY, batch_idents(batch)
     )
+    rows, separated = await batch_repo.neighbourhood_rows(
+        session, tenant_id, neighbourhood(batch, hits), {i.norm.key for i in batch}
+    )
+    return assemble(tenant_id, keys, hits, rows, separated)
+
+
+def batch_keys(batch: Sequence[Incoming]) -> set[str]:
+    return {k for item in batch for k in item.blocking}
+
+
+def batch_idents(batch: Sequence[Incoming]) -> set[tuple[str, str]]:
+    return {(i.record.source, i.record.source_record_id) for i in batch}
+
+
+def assemble(
+    tenant_id: str,
+    keys: set[str],
+    hits: repo.KeyHits,
+    rows: Sequence[Any],
+    separated: set[frozenset[str]],
+) -> WorkingSet:
+    """The working set of a batch from its key hits and the stored rows of its neighbourhood
+    (tuples in the order of `batch_repository.ROW_FIELDS`)."""
+    ws = WorkingSet(tenant_id, separated=separated)
+    ws.db_counts = dict(hits.profiles_per_key)
     profile_keys = _keys_by_profile(hits)
     for profile_id in hits.known:
         profile_keys.pop(profile_id, None)
