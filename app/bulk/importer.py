@@ -18,11 +18,13 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.bulk.lenient import read_lenient
+from app.bulk.tenant_hold import TenantHold, hold_if_empty
 from app.core.db import refresh_statistics, transaction
 from app.core.errors import Problem
 from app.ingest.service import ingest_prepared, prepare_record
 from app.matching.service import MatchingConfig
 from app.profiles.linking import Incoming
+from app.profiles.mirror import TenantMirror
 
 
 @dataclass
@@ -37,6 +39,8 @@ class ImportReport:
     repaired_lines: int = 0
     lines: int = 0
     resumed_from_line: int = 0
+    batches: int = 0
+    batches_from_memory: int = 0  # resolved against what the import held (tenant_hold.py)
 
     def fail(self, line: int, reason: str, detail: str) -> None:
         self.outcomes["failed"] += 1
@@ -82,11 +86,15 @@ async def import_file(
     restart: bool = False,
     on_progress: Callable[[int], None] | None = None,
     parallel: bool | None = None,
+    hold_tenant: bool = True,
 ) -> ImportReport:
     """Import every line of `path`; a rerun continues after the last committed batch.
 
     A second process parses, validates and normalises the next batch while this one resolves
-    and stores the current one (`parallel`; default: for files over a few batches).
+    and stores the current one (`parallel`; default: for files over a few batches). Into an
+    empty tenant on PostgreSQL, the import holds the tenant between batches while no one else
+    asks for it, and resolves against what it wrote, kept in memory (`tenant_hold.py`;
+    `hold_tenant=False` reads every batch's neighbourhood from the database instead).
     """
     checkpoint = Checkpoint.load(path, tenant_slug)
     if restart:
@@ -100,32 +108,37 @@ async def import_file(
     loop = asyncio.get_running_loop()
     in_flight: deque[tuple[asyncio.Future[PreparedChunk], int, int]] = deque()
 
-    async def commit_oldest() -> None:
+    async def commit_oldest(hold: TenantHold | None) -> None:
         future, offset, last_line = in_flight.popleft()
         prepared, failures, repairs = await future
         for line_no, reason, detail in failures:
             report.fail(line_no, reason, detail)
         report.repaired_lines += len({line_no for line_no, _ in repairs})
         report.repairs.update(repair for _, repair in repairs)
-        await _ingest_batch(prepared, report, tenant_id, sessions, matching)
+        await _ingest_batch(prepared, report, tenant_id, sessions, matching, hold)
         checkpoint.save(offset, last_line, report.outcomes)
         await statistics.after(len(prepared))
 
     read_up_to = checkpoint.offset
     if on_progress:
         on_progress(read_up_to)
-    with _preparer(parallel) as pool, _rare_collections():
-        for lines, offset, last_line in _read_batches(path, checkpoint, batch_size, report):
-            if on_progress:
-                on_progress(offset - read_up_to)
-            read_up_to = offset
-            in_flight.append(
-                (loop.run_in_executor(pool, prepare_lines, lines, secret_key), offset, last_line)
-            )
-            if len(in_flight) > 1:  # keep one batch in preparation while this one is stored
-                await commit_oldest()
-        while in_flight:
-            await commit_oldest()
+    async with hold_if_empty(sessions, tenant_id, hold_tenant) as hold:
+        with _preparer(parallel) as pool, _rare_collections():
+            for lines, offset, last_line in _read_batches(path, checkpoint, batch_size, report):
+                if on_progress:
+                    on_progress(offset - read_up_to)
+                read_up_to = offset
+                in_flight.append(
+                    (
+                        loop.run_in_executor(pool, prepare_lines, lines, secret_key),
+                        offset,
+                        last_line,
+                    )
+                )
+                if len(in_flight) > 1:  # keep one batch in preparation while this one is stored
+                    await commit_oldest(hold)
+            while in_flight:
+                await commit_oldest(hold)
     checkpoint.clear()
     return report
 
@@ -253,14 +266,24 @@ async def _ingest_batch(
     tenant_id: str,
     sessions: async_sessionmaker[AsyncSession],
     matching: MatchingConfig,
+    hold: TenantHold | None = None,
 ) -> None:
     """One transaction per batch; if it fails, each record alone, to isolate the bad one."""
     if not batch:
         return
+    report.batches += 1
+    mirror = await hold.mirror_for_next_batch() if hold else None
     try:
-        await _store(batch, report, tenant_id, sessions, matching)
+        if mirror is not None and hold is not None:
+            await _store(batch, report, tenant_id, hold.sessions, matching, mirror)
+            mirror.committed()
+            report.batches_from_memory += 1
+        else:
+            await _store(batch, report, tenant_id, sessions, matching)
         return
     except Exception as exc:  # isolate the record that broke the batch, then carry on
+        if hold is not None:
+            await hold.release()  # what the mirror holds may be off: read the database again
         if len(batch) == 1:
             report.fail(batch[0][0], "storage-error", type(exc).__name__)
             return
@@ -284,10 +307,16 @@ async def _store(
     tenant_id: str,
     sessions: async_sessionmaker[AsyncSession],
     matching: MatchingConfig,
+    mirror: TenantMirror | None = None,
 ) -> None:
     async with transaction(sessions) as session:
         results = await ingest_prepared(
-            session, tenant_id, [item for _, item in batch], matching=matching, decided_by="import"
+            session,
+            tenant_id,
+            [item for _, item in batch],
+            matching=matching,
+            decided_by="import",
+            mirror=mirror,
         )
     report.outcomes.update(r.outcome for r in results)
 

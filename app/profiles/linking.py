@@ -17,6 +17,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from app.matching.service import MatchingConfig
 from app.models.base import new_id, utcnow
 from app.profiles.codec import to_json
+from app.profiles.mirror import TenantMirror
 from app.profiles.search import search_keys
 from app.profiles.workset import Row, WorkingSet
 from app.profiles.workset_io import load_working_set, write_changes
@@ -86,9 +87,17 @@ async def ingest_batch(
     batch: Sequence[Incoming],
     matching: MatchingConfig,
     decided_by: str,
+    mirror: TenantMirror | None = None,
 ) -> list[RecordResult]:
-    """Store and resolve prepared records in order, within the caller's transaction."""
-    ws = await load_working_set(session, tenant_id, batch)
+    """Store and resolve prepared records in order, within the caller's transaction.
+
+    With a `mirror` (an import holding its tenant) the stored neighbourhood comes from memory;
+    the caller tells the mirror once the transaction has committed.
+    """
+    if mirror is not None:
+        ws = mirror.working_set(batch)
+    else:
+        ws = await load_working_set(session, tenant_id, batch)
     results = [_resolve(ws, item, matching, decided_by) for item in batch]
     await write_changes(session, ws)
     final = ws.final_profile

@@ -1,0 +1,274 @@
+"""An import into an empty tenant holds the tenant and resolves against what it wrote, kept in
+memory: it must store exactly what an import reading the database stores, and give way to
+anyone else who asks for the tenant."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi import FastAPI
+from sqlalchemy import text
+
+from app.bulk.importer import ImportReport, import_file
+from app.bulk.tenant_hold import hold_if_empty
+from app.core.db import transaction
+from app.ingest.service import ingest_prepared, ingest_records, prepare_record
+from app.matching.service import matching_for
+from app.profiles import batch_repository as batch_repo
+from app.profiles import repository as repo
+from app.profiles.codec import from_text
+from app.profiles.mirror import TenantMirror
+from app.profiles.workset import CANDIDATE_PROFILES_PER_KEY
+from connectors.base import GuestRecord
+from tests.conftest import MakeTenant, TenantClient
+
+SECRET = "t" * 48
+BENCH = Path(__file__).resolve().parents[2] / "bench"
+
+
+@pytest.fixture
+def postgres_only(backend: str) -> None:
+    if backend != "postgres":
+        pytest.skip("only PostgreSQL has the lock that lets an import hold its tenant")
+
+
+def _hotel_file(path: Path, guests: int, seed: int) -> list[dict[str, Any]]:
+    """Generated hotel guests (repeat stays, updates, couples, namesakes) as JSON Lines."""
+    sys.path.insert(0, str(BENCH))
+    from hotel_generator import generate  # type: ignore[import-not-found]
+
+    records = [{k: v for k, v in r.items() if k != "_guest"} for r in generate(guests, seed)[0]]
+    path.write_text("".join(json.dumps(r) + "\n" for r in records))
+    return records
+
+
+async def _import(
+    app: FastAPI, tenant: TenantClient, path: Path, *, hold: bool = True
+) -> ImportReport:
+    async with transaction(app.state.sessions) as session:
+        matching = await matching_for(session, tenant.tenant_id)
+    return await import_file(
+        path,
+        tenant_id=tenant.tenant_id,
+        tenant_slug=tenant.slug,
+        sessions=app.state.sessions,
+        matching=matching,
+        secret_key=SECRET,
+        batch_size=20,
+        parallel=False,
+        hold_tenant=hold,
+    )
+
+
+async def _rows(app: FastAPI, sql: str, tenant_id: str) -> list[Any]:
+    async with transaction(app.state.sessions) as session:
+        result = await session.exec(text(sql), params={"t": tenant_id})  # type: ignore[call-overload]
+        return list(result.all())
+
+
+async def _stored(app: FastAPI, tenant_id: str) -> dict[str, Any]:
+    """What the tenant holds, by record (source ids, not row ids): the guests as groups of
+    records, each record's keys and decisions, each guest's golden fields, the reviews."""
+    records = await _rows(
+        app,
+        "SELECT id, source || ':' || source_record_id, profile_id FROM source_records"
+        " WHERE tenant_id = :t",
+        tenant_id,
+    )
+    name = {row_id: key for row_id, key, _ in records}
+    groups: dict[str, set[str]] = defaultdict(set)
+    for _, key, profile_id in records:
+        groups[profile_id].add(key)
+    guest = {profile_id: frozenset(keys) for profile_id, keys in groups.items()}
+    keys = await _rows(
+        app, "SELECT record_id, key, profile_id FROM record_keys WHERE tenant_id = :t", tenant_id
+    )
+    owner = {row_id: profile_id for row_id, _, profile_id in records}
+    assert all(owner[r] == p for r, _, p in keys), "a key must follow its record's profile"
+    decisions = await _rows(
+        app, "SELECT record_id, action, reason FROM match_decisions WHERE tenant_id = :t", tenant_id
+    )
+    golden = await _rows(
+        app,
+        "SELECT id, first_name, last_name, email, phone, date_of_birth, record_count"
+        " FROM profiles WHERE tenant_id = :t AND merged_into IS NULL",
+        tenant_id,
+    )
+    forwarded = dict(
+        await _rows(app, "SELECT id, merged_into FROM profiles WHERE tenant_id = :t", tenant_id)
+    )
+
+    def live(profile_id: str) -> str:
+        while forwarded.get(profile_id):
+            profile_id = forwarded[profile_id]
+        return profile_id
+
+    reviews = await _rows(
+        app,
+        "SELECT record_id, candidate_profile_ids FROM review_items WHERE tenant_id = :t",
+        tenant_id,
+    )
+    return {
+        "guests": set(guest.values()),
+        "keys": sorted((name[r], k) for r, k, _ in keys),
+        "decisions": sorted((name[r], action, reason) for r, action, reason in decisions),
+        "golden": {guest[p]: tuple(fields) for p, *fields in golden if p in guest},
+        "reviews": sorted(
+            (name[r], sorted(sorted(guest[live(p)]) for p in _ids(candidates)))
+            for r, candidates in reviews
+        ),
+    }
+
+
+def _ids(stored: Any) -> list[str]:
+    return list(json.loads(stored) if isinstance(stored, str) else stored)
+
+
+async def _until_a_hundred_stored(app: FastAPI, tenant_id: str) -> None:
+    for _ in range(3000):
+        sql = "SELECT 1 FROM source_records WHERE tenant_id = :t OFFSET 100"
+        if await _rows(app, sql, tenant_id):
+            return
+        await asyncio.sleep(0.01)
+    raise AssertionError("the import did not store 100 records")
+
+
+@pytest.mark.usefixtures("postgres_only")
+async def test_an_import_holding_its_tenant_stores_what_one_reading_the_database_stores(
+    app: FastAPI, make_tenant: MakeTenant, tmp_path: Path
+) -> None:
+    path = tmp_path / "guests.jsonl"
+    _hotel_file(path, guests=250, seed=5)
+    held, read = await make_tenant(), await make_tenant()
+    held_report = await _import(app, held, path)
+    read_report = await _import(app, read, path, hold=False)
+    assert held_report.batches_from_memory == held_report.batches > 1
+    assert read_report.batches_from_memory == 0
+    assert held_report.outcomes == read_report.outcomes
+    assert {"linked", "updated", "review"} <= set(held_report.outcomes)  # merges, updates, doubt
+    held_state, read_state = await _stored(app, held.tenant_id), await _stored(app, read.tenant_id)
+    for part in ("guests", "keys", "decisions", "golden", "reviews"):
+        assert held_state[part] == read_state[part], part
+
+
+@pytest.mark.usefixtures("postgres_only")
+async def test_an_online_record_does_not_wait_for_an_import_holding_its_tenant(
+    app: FastAPI, make_tenant: MakeTenant, tmp_path: Path
+) -> None:
+    path = tmp_path / "guests.jsonl"
+    records = _hotel_file(path, guests=500, seed=6)
+    tenant = await make_tenant()
+    importing = asyncio.create_task(_import(app, tenant, path))
+    await _until_a_hundred_stored(app, tenant.tenant_id)
+    # A later booking of the first guest, while the import is far from done.
+    first = records[0]
+    repeat = GuestRecord.model_validate({**first, "source_record_id": "online-1"})
+    async with transaction(app.state.sessions) as session:
+        matching = await matching_for(session, tenant.tenant_id)
+        (online,) = await ingest_records(
+            session,
+            tenant.tenant_id,
+            [repeat],
+            matching=matching,
+            secret_key=SECRET,
+            decided_by="test",
+        )
+    assert not importing.done()
+    report = await importing
+    assert not report.outcomes["failed"]
+    assert 0 < report.batches_from_memory < report.batches
+    assert online.outcome == "linked"
+    stored = await _stored(app, tenant.tenant_id)
+    first_key = f"{first['source']}:{first['source_record_id']}"
+    (guest,) = [g for g in stored["guests"] if first_key in g]
+    assert f"{first['source']}:online-1" in guest
+    assert (
+        sum(len(g) for g in stored["guests"])
+        == len({(r["source"], r["source_record_id"]) for r in records}) + 1
+    )
+
+
+async def _assert_mirror_holds_what_is_stored(
+    app: FastAPI, tenant_id: str, mirror: TenantMirror
+) -> None:
+    """Key hits at several caps, and every record of every guest, from memory and from the
+    database."""
+    keys = {
+        k
+        for (k,) in await _rows(app, "SELECT key FROM record_keys WHERE tenant_id = :t", tenant_id)
+    }
+    idents = {
+        (source, rid)
+        for source, rid in await _rows(
+            app,
+            "SELECT source, source_record_id FROM source_records WHERE tenant_id = :t",
+            tenant_id,
+        )
+    }
+    profiles = {
+        p
+        for (p,) in await _rows(
+            app, "SELECT id FROM profiles WHERE tenant_id = :t AND merged_into IS NULL", tenant_id
+        )
+    }
+    async with transaction(app.state.sessions) as session:
+        for cap in (1, 3, CANDIDATE_PROFILES_PER_KEY):
+            stored = await repo.key_hits(session, tenant_id, keys, cap, idents)
+            assert mirror.key_hits(keys, cap, idents) == stored, cap
+        rows, _ = await batch_repo.neighbourhood_rows(session, tenant_id, profiles, set())
+
+    def comparable(row: Any) -> tuple[Any, ...]:
+        *fields, normalised, data, created = row
+        parsed = from_text(normalised) if isinstance(normalised, str) else normalised
+        return (*fields, parsed, json.loads(data), created)
+
+    held = sorted(map(comparable, mirror.rows_of(profiles)), key=lambda row: row[0])
+    assert held == sorted(map(comparable, rows), key=lambda row: row[0])
+
+
+@pytest.mark.usefixtures("postgres_only")
+async def test_what_an_import_keeps_in_memory_is_what_the_database_holds(
+    app: FastAPI, make_tenant: MakeTenant, tmp_path: Path
+) -> None:
+    records = _hotel_file(tmp_path / "guests.jsonl", guests=200, seed=7)
+    # Later versions of some records with a new email and phone: their keys change.
+    records += [
+        {
+            **record,
+            "email": f"moved.{n}@example.org",
+            "phone": f"+4420794600{n:02d}",
+            "updated_at": "2030-01-01T00:00:00Z",
+        }
+        for n, record in enumerate(records[:30:2])
+    ]
+    tenant = await make_tenant()
+    async with transaction(app.state.sessions) as session:
+        matching = await matching_for(session, tenant.tenant_id)
+    outcomes: set[str] = set()
+    async with hold_if_empty(app.state.sessions, tenant.tenant_id) as hold:
+        assert hold is not None and hold.mirror is not None
+        mirror = hold.mirror
+        for start in range(0, len(records), 40):
+            batch = [
+                prepare_record(GuestRecord.model_validate(record), SECRET)
+                for record in records[start : start + 40]
+            ]
+            async with transaction(hold.sessions) as session:
+                results = await ingest_prepared(
+                    session,
+                    tenant.tenant_id,
+                    batch,
+                    matching=matching,
+                    decided_by="import",
+                    mirror=mirror,
+                )
+            mirror.committed()
+            outcomes.update(r.outcome for r in results)
+            await _assert_mirror_holds_what_is_stored(app, tenant.tenant_id, mirror)
+    assert {"linked", "updated"} <= outcomes  # profiles merged, records moved and rewritten
