@@ -1,10 +1,12 @@
 """Where the time of a bulk import goes: per phase and per statement, on PostgreSQL.
 
-    python bench/import_phases.py --guests 20000 --seed 8 [--batch-size 500]
+    python bench/import_phases.py --guests 20000 --seed 8 [--batch-size 500] [--no-hold]
 
 Generates hotel guests, then runs `app.bulk.importer.import_file` in this process into a fresh
 database, as `guestid import` does, with timers around the phases of each batch (load, resolve,
-write) and around every statement and COPY. It prints; it writes no doc. Use it before and
+write) and around every statement and COPY. `--no-hold` reads every batch's neighbourhood from
+the database instead of holding the empty tenant (`app/bulk/tenant_hold.py`). It prints; it
+writes no doc. Use it before and
 after a change to the import path; the figures of a run are only comparable with another run
 on the same machine at the same time.
 """
@@ -17,13 +19,16 @@ import re
 import resource
 import tempfile
 import time
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import hotel_generator
 from speed_env import SECRET, drop_db, env_for, fresh_tenant, pg_url, recreate_db
+
+if TYPE_CHECKING:
+    from app.bulk.importer import ImportReport
 
 DB = "guestid_bench_import_phases"
 SPENT: defaultdict[str, float] = defaultdict(float)
@@ -81,13 +86,17 @@ def _time_statements(engine: Any) -> None:
     asyncpg.Connection.copy_records_to_table = timed_copy  # type: ignore[method-assign]
 
 
-async def _import(path: Path, tenant_id: str, batch_size: int) -> tuple[Counter[str], float]:
+async def _import(
+    path: Path, tenant_id: str, batch_size: int, hold: bool
+) -> tuple[ImportReport, float]:
     from app.bulk import importer
     from app.core.db import create_engine, session_factory, transaction
     from app.matching.service import matching_for
     from app.profiles import linking
+    from app.profiles.mirror import TenantMirror
 
     _timed(linking, "load_working_set", "load")
+    _timed(TenantMirror, "working_set", "load from memory")
     _timed(linking, "_resolve", "resolve")
     _timed(linking, "write_changes", "write")
     engine = create_engine(pg_url(DB))
@@ -105,10 +114,11 @@ async def _import(path: Path, tenant_id: str, batch_size: int) -> tuple[Counter[
         secret_key=SECRET,
         batch_size=batch_size,
         restart=True,
+        hold_tenant=hold,
     )
     wall = time.perf_counter() - started
     await engine.dispose()
-    return report.outcomes, wall
+    return report, wall
 
 
 def main() -> None:
@@ -116,6 +126,7 @@ def main() -> None:
     parser.add_argument("--guests", type=int, default=20_000)
     parser.add_argument("--seed", type=int, default=8)
     parser.add_argument("--batch-size", type=int, default=500)
+    parser.add_argument("--no-hold", action="store_true", help="read every batch from the database")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
@@ -125,16 +136,19 @@ def main() -> None:
         recreate_db(DB)
         tenant_id = fresh_tenant(env_for(pg_url(DB), work))
         try:
-            outcomes, wall = asyncio.run(_import(path, tenant_id, args.batch_size))
+            report, wall = asyncio.run(_import(path, tenant_id, args.batch_size, not args.no_hold))
         finally:
             drop_db(DB)
+    outcomes = report.outcomes
     lines = sum(outcomes.values())
     usage = resource.getrusage(resource.RUSAGE_SELF)
     children = resource.getrusage(resource.RUSAGE_CHILDREN)
     print(f"{lines:,} records in {wall:.1f} s: {lines / wall:.0f} records/s; {dict(outcomes)}")
     print(
         f"CPU: importing process {usage.ru_utime + usage.ru_stime:.1f} s, preparing process "
-        f"{children.ru_utime + children.ru_stime:.1f} s"
+        f"{children.ru_utime + children.ru_stime:.1f} s; peak RSS of the importing process "
+        f"{usage.ru_maxrss / 1024:.0f} MB; batches resolved from memory "
+        f"{report.batches_from_memory} of {report.batches}"
     )
     for label, seconds in sorted(SPENT.items(), key=lambda item: -item[1])[:20]:
         print(f"  {seconds:7.1f} s  {label}")

@@ -12,6 +12,7 @@ once its transaction has committed.
 from __future__ import annotations
 
 import itertools
+import sys
 from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -25,15 +26,18 @@ from app.profiles.workset_io import assemble, batch_idents, batch_keys, neighbou
 if TYPE_CHECKING:
     from app.profiles.linking import Incoming
 
-# Records a mirror holds at most (some 3 KB each): a larger import goes on from the database.
-MIRROR_MAX_RECORDS = 150_000
+# Records a mirror holds at most: some 3 KB each (stored text, keys, holders), so up to about
+# 180 MB more for the importing process; the rest of a larger import reads the database.
+MIRROR_MAX_RECORDS = 60_000
 
 _encode = msgspec.json.Encoder().encode
 
 
 class TenantMirror:
-    """Records by key (as `batch_repository.ROW_FIELDS` rows, the parsed normalised form in
-    place of its text), profiles with their records, and per key the profiles holding it."""
+    """Records by key (as `batch_repository.ROW_FIELDS` rows, normalised form and data as
+    stored text), profiles with their records, and per key the profile of each record holding
+    it (a list, not a counter: most keys have one holder, and a list of one is a third of the
+    memory of a dict of one)."""
 
     def __init__(self, tenant_id: str) -> None:
         self.tenant_id = tenant_id
@@ -41,7 +45,7 @@ class TenantMirror:
         self._order: dict[str, int] = {}  # record key -> when last written
         self._keys: dict[str, tuple[str, ...]] = {}  # record key -> its stored keys
         self._members: dict[str, dict[str, None]] = {}  # profile -> record keys
-        self._holders: dict[str, dict[str, int]] = {}  # key -> profile -> records holding it
+        self._holders: dict[str, list[str]] = {}  # key -> profile of each record holding it
         self._created: dict[str, datetime] = {}  # profile -> creation time
         self._writes = itertools.count()
         self._pending: WorkingSet | None = None
@@ -66,7 +70,7 @@ class TenantMirror:
         for key in keys:
             holders = self._holders.get(key)
             if holders:
-                per_key[key] = sorted(holders)[: cap + 1]
+                per_key[key] = sorted(set(holders))[: cap + 1]
         kept = {key: profiles[:cap] for key, profiles in per_key.items()}
         known = {
             self._records[ident][3]
@@ -126,14 +130,14 @@ class TenantMirror:
             row.property_code,
             row.received_at,
             row.updated_at,
-            row.norm,
+            _encode(row.normalised_json()).decode(),
             row.data_text if row.data is None else _encode(row.data).decode(),
         ]
-        keys = tuple(dict.fromkeys(row.keys))
+        # Interned: a key shared by many records is held once.
+        keys = tuple(sys.intern(key) for key in dict.fromkeys(row.keys))
         self._keys[record_key] = keys
         for key in keys:
-            holders = self._holders.setdefault(key, {})
-            holders[row.profile_id] = holders.get(row.profile_id, 0) + 1
+            self._holders.setdefault(key, []).append(row.profile_id)
         self._order[record_key] = next(self._writes)
 
     def _move(self, record_key: str, profile_id: str) -> None:
@@ -146,17 +150,13 @@ class TenantMirror:
         fields[3] = profile_id
         for key in self._keys.get(record_key, ()):
             holders = self._holders[key]
-            holders[old] -= 1
-            if not holders[old]:
-                del holders[old]
-            holders[profile_id] = holders.get(profile_id, 0) + 1
+            holders.remove(old)
+            holders.append(profile_id)
 
     def _forget_keys(self, record_key: str) -> None:
         profile_id = self._records[record_key][3]
         for key in self._keys.pop(record_key, ()):
             holders = self._holders[key]
-            holders[profile_id] -= 1
-            if not holders[profile_id]:
-                del holders[profile_id]
+            holders.remove(profile_id)
             if not holders:
                 del self._holders[key]

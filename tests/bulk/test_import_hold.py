@@ -225,8 +225,7 @@ async def _assert_mirror_holds_what_is_stored(
 
     def comparable(row: Any) -> tuple[Any, ...]:
         *fields, normalised, data, created = row
-        parsed = from_text(normalised) if isinstance(normalised, str) else normalised
-        return (*fields, parsed, json.loads(data), created)
+        return (*fields, from_text(normalised), json.loads(data), created)
 
     held = sorted(map(comparable, mirror.rows_of(profiles)), key=lambda row: row[0])
     assert held == sorted(map(comparable, rows), key=lambda row: row[0])
