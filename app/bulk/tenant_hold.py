@@ -16,6 +16,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from sqlalchemy import TextClause, text
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -51,7 +52,10 @@ class TenantHold:
         lock is given up for good."""
         if self.mirror is None:
             return None
-        waited = await self.scalar(_WAITED_FOR)
+        try:
+            waited = await self.scalar(_WAITED_FOR)
+        except SQLAlchemyError:  # the connection, and the lock with it, may be gone
+            waited = True
         if waited or len(self.mirror) > MIRROR_MAX_RECORDS:
             await self.release()
         return self.mirror
@@ -60,7 +64,12 @@ class TenantHold:
         if self.mirror is None:
             return
         self.mirror = None
-        await self.scalar(_UNLOCK)
+        try:
+            await self.scalar(_UNLOCK)
+        except SQLAlchemyError:
+            # The import's next batches lock the tenant on other connections: a lock left on
+            # this one would make them wait for ever. Closing the session drops the lock.
+            await self.connection.invalidate()
 
     async def scalar(self, statement: TextClause) -> object:
         """One statement about the tenant on the holding connection, in its own transaction."""

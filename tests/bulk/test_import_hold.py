@@ -271,3 +271,32 @@ async def test_what_an_import_keeps_in_memory_is_what_the_database_holds(
             outcomes.update(r.outcome for r in results)
             await _assert_mirror_holds_what_is_stored(app, tenant.tenant_id, mirror)
     assert {"linked", "updated"} <= outcomes  # profiles merged, records moved and rewritten
+
+
+@pytest.mark.usefixtures("postgres_only")
+async def test_an_import_whose_holding_connection_dies_goes_on_from_the_database(
+    app: FastAPI, make_tenant: MakeTenant, tmp_path: Path
+) -> None:
+    path = tmp_path / "guests.jsonl"
+    records = _hotel_file(path, guests=400, seed=9)
+    tenant = await make_tenant()
+    importing = asyncio.create_task(_import(app, tenant, path))
+    await _until_a_hundred_stored(app, tenant.tenant_id)
+    killed = await _rows(
+        app,
+        "SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' AND granted"
+        " AND objid = CAST(hashtextextended(:t, 0) & 4294967295 AS oid) AND objsubid = 1",
+        tenant.tenant_id,
+    )
+    assert killed == [(True,)]
+    report = await importing
+    assert not report.outcomes["failed"]
+    assert 0 < report.batches_from_memory < report.batches
+    # The same guests as an import that read the database throughout.
+    read = await make_tenant()
+    await _import(app, read, path, hold=False)
+    stored = await _stored(app, tenant.tenant_id)
+    assert stored["guests"] == (await _stored(app, read.tenant_id))["guests"]
+    assert sum(map(len, stored["guests"])) == len(
+        {(r["source"], r["source_record_id"]) for r in records}
+    )
