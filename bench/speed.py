@@ -220,7 +220,9 @@ def run_import(args: argparse.Namespace, work: Path) -> list[str]:
         "",
         f"Outcomes: {runs[0].outcome}. Wall time of the `guestid import` process alone "
         "(migrate and tenant create are not timed), default batch of 500; peak RSS from "
-        "`/usr/bin/time -v`.",
+        "`/usr/bin/time -v`. On PostgreSQL the import holds the empty tenant and resolves "
+        "against what it wrote, kept in memory (docs/resolution.md, Concurrency): hence its "
+        "larger RSS.",
         "",
         "| `guestid worker` (PostgreSQL + Redis) | peak RSS MB | target |",
         "| --- | ---: | ---: |",
