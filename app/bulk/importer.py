@@ -24,7 +24,6 @@ from app.core.errors import Problem
 from app.ingest.service import ingest_prepared, prepare_record
 from app.matching.service import MatchingConfig
 from app.profiles.linking import Incoming
-from app.profiles.mirror import TenantMirror
 
 
 @dataclass
@@ -92,9 +91,9 @@ async def import_file(
 
     A second process parses, validates and normalises the next batch while this one resolves
     and stores the current one (`parallel`; default: for files over a few batches). Into an
-    empty tenant on PostgreSQL, the import holds the tenant between batches while no one else
-    asks for it, and resolves against what it wrote, kept in memory (`tenant_hold.py`;
-    `hold_tenant=False` reads every batch's neighbourhood from the database instead).
+    empty tenant, as long as no one else writes it, the import resolves against what it wrote,
+    kept in memory (`tenant_hold.py`; `hold_tenant=False` reads every batch's neighbourhood
+    from the database instead).
     """
     checkpoint = Checkpoint.load(path, tenant_slug)
     if restart:
@@ -272,14 +271,11 @@ async def _ingest_batch(
     if not batch:
         return
     report.batches += 1
-    mirror = await hold.mirror_for_next_batch() if hold else None
     try:
-        if mirror is not None and hold is not None:
-            await _store(batch, report, tenant_id, hold.sessions, matching, mirror)
-            mirror.committed()
-            report.batches_from_memory += 1
-        else:
+        if hold is None:
             await _store(batch, report, tenant_id, sessions, matching)
+        else:
+            await _store_held(batch, report, tenant_id, hold, matching)
         return
     except Exception as exc:  # isolate the record that broke the batch, then carry on
         if hold is not None:
@@ -301,15 +297,15 @@ async def _ingest_batch(
         report.fail(line_no, "storage-error", reason)
 
 
-async def _store(
+async def _store_held(
     batch: list[tuple[int, Incoming]],
     report: ImportReport,
     tenant_id: str,
-    sessions: async_sessionmaker[AsyncSession],
+    hold: TenantHold,
     matching: MatchingConfig,
-    mirror: TenantMirror | None = None,
 ) -> None:
-    async with transaction(sessions) as session:
+    async with transaction(hold.sessions) as session:
+        mirror = await hold.mirror_for_batch(session)
         results = await ingest_prepared(
             session,
             tenant_id,
@@ -317,6 +313,23 @@ async def _store(
             matching=matching,
             decided_by="import",
             mirror=mirror,
+        )
+    if mirror is not None:
+        mirror.committed()
+        report.batches_from_memory += 1
+    report.outcomes.update(r.outcome for r in results)
+
+
+async def _store(
+    batch: list[tuple[int, Incoming]],
+    report: ImportReport,
+    tenant_id: str,
+    sessions: async_sessionmaker[AsyncSession],
+    matching: MatchingConfig,
+) -> None:
+    async with transaction(sessions) as session:
+        results = await ingest_prepared(
+            session, tenant_id, [item for _, item in batch], matching=matching, decided_by="import"
         )
     report.outcomes.update(r.outcome for r in results)
 

@@ -1,13 +1,19 @@
-"""An import's hold on an empty tenant between its batches (PostgreSQL).
+"""An import's hold on an empty tenant between its batches.
 
-Every writer of a tenant's identity data takes the tenant's advisory lock, shared or exclusive
-(`workset_io._lock_keys`, `repository.lock_tenant`). An import into an empty tenant takes it
-at session level on a connection of its own and runs its batches there: as long as it holds
-the lock, its own batches are the only writes, so it can keep what it wrote in memory
-(`TenantMirror`) instead of reading it back for every batch. It gives the lock up, and the
-mirror with it, as soon as anyone waits for the tenant (an online record, a person's decision),
-when a batch fails, or when the mirror grows too large; the import then goes on as any batch
-does, so an online record waits for at most one batch, as it would anyway.
+An import into a tenant with no data yet runs its batches on a connection of its own and, as
+long as no one else writes the tenant, keeps what it wrote in memory (`TenantMirror`) instead
+of reading it back for every batch. Each batch's transaction first makes sure of that:
+
+- PostgreSQL: every writer of a tenant's identity data takes the tenant's advisory lock,
+  shared or exclusive (`workset_io._lock_keys`, `repository.lock_tenant`). The import takes it
+  at session level and keeps it between batches; a batch looks in `pg_locks` for anyone
+  waiting for it (an online record, a person's decision, a rebuild).
+- SQLite: a batch takes the database's write lock first, then reads `PRAGMA data_version`,
+  which changes only when another connection has committed.
+
+Someone waiting, another connection's commit, a failed batch or a mirror grown too large make
+the import let go for good: from then on each batch reads the database, as any batch does. An
+online record waits for the batch in flight at most, as it would anyway.
 """
 
 from __future__ import annotations
@@ -36,68 +42,97 @@ _WAITED_FOR = text(
     " AND classid = CAST((hashtextextended(:tenant, 0) >> 32) & 4294967295 AS oid)"
     " AND objid = CAST(hashtextextended(:tenant, 0) & 4294967295 AS oid) AND objsubid = 1)"
 )
+# A write that changes nothing still takes SQLite's write lock for the transaction.
+_WRITE_LOCK = text("UPDATE tenants SET id = id WHERE 0")
+_DATA_VERSION = text("PRAGMA data_version")
+_IN_MEMORY = (None, "", ":memory:")
 
 
 class TenantHold:
-    """The tenant's lock on one connection, and what the import wrote while holding it."""
+    """The import's connection, and what it wrote while no one else wrote the tenant."""
 
     def __init__(self, connection: AsyncConnection, tenant_id: str) -> None:
         self.connection = connection
         self.tenant_id = tenant_id
+        self.postgres = connection.dialect.name == "postgresql"
         self.sessions = async_sessionmaker(bind=connection, class_=AsyncSession)
         self.mirror: TenantMirror | None = TenantMirror(tenant_id)
+        self._data_version: object = None
 
-    async def mirror_for_next_batch(self) -> TenantMirror | None:
-        """The mirror, unless someone waits for the tenant or it grew too large: then the
-        lock is given up for good."""
+    async def mirror_for_batch(self, session: AsyncSession) -> TenantMirror | None:
+        """First thing in a batch's transaction (on `sessions`): the mirror, or None once
+        someone else wants or wrote the tenant; then the import lets go for good."""
         if self.mirror is None:
             return None
         try:
-            waited = await self.scalar(_WAITED_FOR)
-        except SQLAlchemyError:  # the connection, and the lock with it, may be gone
-            waited = True
-        if waited or len(self.mirror) > MIRROR_MAX_RECORDS:
-            await self.release()
+            others = await self._others(session)
+        except SQLAlchemyError:  # the connection, and a lock with it, may be gone
+            others = True
+        if others or len(self.mirror) > MIRROR_MAX_RECORDS:
+            self.mirror = None
+            if self.postgres:
+                await self._unlock(session)
         return self.mirror
 
+    async def _others(self, session: AsyncSession) -> bool:
+        if self.postgres:
+            return bool(await _scalar(session, _WAITED_FOR, self.tenant_id))
+        await (await session.connection()).execute(_WRITE_LOCK)
+        return await _scalar(session, _DATA_VERSION) != self._data_version
+
+    async def start(self) -> bool:
+        """Take the tenant (PostgreSQL) and tell whether it is empty."""
+        async with self.sessions() as session:
+            if self.postgres:
+                await _scalar(session, _LOCK, self.tenant_id)
+            else:
+                self._data_version = await _scalar(session, _DATA_VERSION)
+            empty = bool(await _scalar(session, _EMPTY, self.tenant_id))
+            await session.commit()
+        return empty
+
     async def release(self) -> None:
+        """Let go for good (after a failed batch: the mirror may be off)."""
         if self.mirror is None:
             return
         self.mirror = None
+        if self.postgres:
+            async with self.sessions() as session:
+                await self._unlock(session)
+                await session.commit()
+
+    async def _unlock(self, session: AsyncSession) -> None:
         try:
-            await self.scalar(_UNLOCK)
+            await _scalar(session, _UNLOCK, self.tenant_id)
         except SQLAlchemyError:
             # The import's next batches lock the tenant on other connections: a lock left on
             # this one would make them wait for ever. Closing the session drops the lock.
             await self.connection.invalidate()
 
-    async def scalar(self, statement: TextClause) -> object:
-        """One statement about the tenant on the holding connection, in its own transaction."""
-        result = await self.connection.execute(statement, {"tenant": self.tenant_id})
-        value = result.scalar()
-        await self.connection.commit()
-        return value
+
+async def _scalar(session: AsyncSession, statement: TextClause, tenant_id: str = "") -> object:
+    connection = await session.connection()
+    return (await connection.execute(statement, {"tenant": tenant_id})).scalar()
 
 
 @asynccontextmanager
 async def hold_if_empty(
     sessions: async_sessionmaker[AsyncSession], tenant_id: str, wanted: bool = True
 ) -> AsyncIterator[TenantHold | None]:
-    """Hold the tenant for the import if it has no data yet (PostgreSQL only)."""
+    """Hold the tenant for the import if it has no data yet."""
     engine = sessions.kw.get("bind")
-    postgres = isinstance(engine, AsyncEngine) and engine.dialect.name == "postgresql"
-    if not wanted or not postgres or not isinstance(engine, AsyncEngine):
+    # An in-memory SQLite database is one connection: no other could be told apart.
+    if not wanted or not isinstance(engine, AsyncEngine) or engine.url.database in _IN_MEMORY:
         yield None
         return
     async with engine.connect() as connection:
         hold = TenantHold(connection, tenant_id)
-        await hold.scalar(_LOCK)
-        if await hold.scalar(_EMPTY):
-            try:
-                yield hold
-            finally:
-                if not connection.closed:
-                    await hold.release()
+        if not await hold.start():
+            await hold.release()
+            yield None
             return
-        await hold.release()
-    yield None
+        try:
+            yield hold
+        finally:
+            if not connection.closed and not connection.invalidated:
+                await hold.release()
