@@ -1,14 +1,15 @@
 """Where the time of a bulk import goes: per phase and per statement, on PostgreSQL.
 
     python bench/import_phases.py --guests 20000 --seed 8 [--batch-size 500] [--no-hold]
+    python bench/import_phases.py --guests 20000 --seed 8 --sqlite [--no-hold]
 
 Generates hotel guests, then runs `app.bulk.importer.import_file` in this process into a fresh
 database, as `guestid import` does, with timers around the phases of each batch (load, resolve,
 write) and around every statement and COPY. `--no-hold` reads every batch's neighbourhood from
-the database instead of holding the empty tenant (`app/bulk/tenant_hold.py`). It prints; it
-writes no doc. Use it before and
-after a change to the import path; the figures of a run are only comparable with another run
-on the same machine at the same time.
+the database instead of holding the empty tenant (`app/bulk/tenant_hold.py`); `--sqlite`
+imports into a SQLite file instead (its statements are not timed). It prints; it writes no
+doc. Use it before and after a change to the import path; the figures of a run are only
+comparable with another run on the same machine at the same time.
 """
 
 from __future__ import annotations
@@ -87,7 +88,7 @@ def _time_statements(engine: Any) -> None:
 
 
 async def _import(
-    path: Path, tenant_id: str, batch_size: int, hold: bool
+    url: str, path: Path, tenant_id: str, batch_size: int, hold: bool
 ) -> tuple[ImportReport, float]:
     from app.bulk import importer
     from app.core.db import create_engine, session_factory, transaction
@@ -99,8 +100,9 @@ async def _import(
     _timed(TenantMirror, "working_set", "load from memory")
     _timed(linking, "_resolve", "resolve")
     _timed(linking, "write_changes", "write")
-    engine = create_engine(pg_url(DB))
-    _time_statements(engine)
+    engine = create_engine(url)
+    if url.startswith("postgresql"):
+        _time_statements(engine)
     sessions = session_factory(engine)
     async with transaction(sessions) as session:
         matching = await matching_for(session, tenant_id)
@@ -127,18 +129,24 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=8)
     parser.add_argument("--batch-size", type=int, default=500)
     parser.add_argument("--no-hold", action="store_true", help="read every batch from the database")
+    parser.add_argument("--sqlite", action="store_true", help="import into SQLite, not PostgreSQL")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         records, _ = hotel_generator.generate(args.guests, args.seed)
         hotel_generator.write(records, work / "hotel")
         path = work / "hotel" / "records.jsonl"
-        recreate_db(DB)
-        tenant_id = fresh_tenant(env_for(pg_url(DB), work))
+        url = f"sqlite:///{work / 'guestid.sqlite3'}" if args.sqlite else pg_url(DB)
+        if not args.sqlite:
+            recreate_db(DB)
+        tenant_id = fresh_tenant(env_for(url, work))
         try:
-            report, wall = asyncio.run(_import(path, tenant_id, args.batch_size, not args.no_hold))
+            report, wall = asyncio.run(
+                _import(url, path, tenant_id, args.batch_size, not args.no_hold)
+            )
         finally:
-            drop_db(DB)
+            if not args.sqlite:
+                drop_db(DB)
     outcomes = report.outcomes
     lines = sum(outcomes.values())
     usage = resource.getrusage(resource.RUSAGE_SELF)
