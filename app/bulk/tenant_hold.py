@@ -105,8 +105,9 @@ class TenantHold:
         try:
             await _scalar(session, _UNLOCK, self.tenant_id)
         except SQLAlchemyError:
-            # The import's next batches lock the tenant on other connections: a lock left on
-            # this one would make them wait for ever. Closing the session drops the lock.
+            # A failed batch is stored again record by record on other connections, which lock
+            # the tenant: a lock left on this one would make them wait for ever. Closing the
+            # session drops it.
             await self.connection.invalidate()
 
 
