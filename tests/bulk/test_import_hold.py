@@ -8,6 +8,7 @@ import asyncio
 import json
 import sys
 from collections import defaultdict
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -48,17 +49,21 @@ def _hotel_file(path: Path, guests: int, seed: int) -> list[dict[str, Any]]:
     return records
 
 
-async def _runners_stopped(app: FastAPI) -> None:
-    """Stop the service's own background runners: on SQLite their commits (events marked
-    dispatched) end an import's hold like any other connection's, as when `guestid import`
-    runs beside `guestid serve`."""
-    for runner, task in (
-        (app.state.worker, app.state.worker_task),
-        (app.state.webhooks, app.state.webhooks_task),
-    ):
+@pytest.fixture
+async def runners_paused(app: FastAPI) -> AsyncIterator[None]:
+    """The service's own background runners, paused for the test: on SQLite their commits
+    (events marked dispatched) end an import's hold like any other connection's, as when
+    `guestid import` runs beside `guestid serve`. Started again afterwards for later tests."""
+    runners = [(app.state.worker, "worker_task"), (app.state.webhooks, "webhooks_task")]
+    for runner, task in runners:
         if runner is not None:
             runner.stop()
-            await task
+            await getattr(app.state, task)
+    yield
+    for runner, task in runners:
+        if runner is not None:
+            runner._stopping.clear()
+            setattr(app.state, task, asyncio.create_task(runner.run()))
 
 
 async def _import(
@@ -152,10 +157,10 @@ async def _until_a_hundred_stored(app: FastAPI, tenant_id: str) -> None:
     raise AssertionError("the import did not store 100 records")
 
 
+@pytest.mark.usefixtures("runners_paused")
 async def test_an_import_holding_its_tenant_stores_what_one_reading_the_database_stores(
     app: FastAPI, make_tenant: MakeTenant, tmp_path: Path
 ) -> None:
-    await _runners_stopped(app)
     path = tmp_path / "guests.jsonl"
     _hotel_file(path, guests=250, seed=5)
     held, read = await make_tenant(), await make_tenant()
@@ -170,10 +175,10 @@ async def test_an_import_holding_its_tenant_stores_what_one_reading_the_database
         assert held_state[part] == read_state[part], part
 
 
+@pytest.mark.usefixtures("runners_paused")
 async def test_an_online_record_does_not_wait_for_an_import_holding_its_tenant(
     app: FastAPI, make_tenant: MakeTenant, tmp_path: Path
 ) -> None:
-    await _runners_stopped(app)
     path = tmp_path / "guests.jsonl"
     records = _hotel_file(path, guests=500, seed=6)
     tenant = await make_tenant()
@@ -244,10 +249,10 @@ async def _assert_mirror_holds_what_is_stored(
     assert held == sorted(map(comparable, rows), key=lambda row: row[0])
 
 
+@pytest.mark.usefixtures("runners_paused")
 async def test_what_an_import_keeps_in_memory_is_what_the_database_holds(
     app: FastAPI, make_tenant: MakeTenant, tmp_path: Path
 ) -> None:
-    await _runners_stopped(app)
     records = _hotel_file(tmp_path / "guests.jsonl", guests=200, seed=7)
     # Later versions of some records with a new email and phone: their keys change.
     records += [
