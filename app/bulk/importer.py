@@ -23,7 +23,8 @@ from app.core.db import refresh_statistics, transaction
 from app.core.errors import Problem
 from app.ingest.service import ingest_prepared, prepare_record
 from app.matching.service import MatchingConfig
-from app.profiles.linking import Incoming
+from app.profiles.linking import Incoming, Resolved, resolve_in_memory
+from app.profiles.mirror import TenantMirror
 
 
 @dataclass
@@ -106,38 +107,66 @@ async def import_file(
     statistics = _Statistics(sessions)
     loop = asyncio.get_running_loop()
     in_flight: deque[tuple[asyncio.Future[PreparedChunk], int, int]] = deque()
+    storing: asyncio.Task[None] | None = None
 
-    async def commit_oldest(hold: TenantHold | None) -> None:
+    async def store(
+        prepared: list[tuple[int, Incoming]],
+        resolved: Resolved | None,
+        hold: TenantHold | None,
+        offset: int,
+        last_line: int,
+    ) -> None:
+        await _ingest_batch(prepared, report, tenant_id, sessions, matching, hold, resolved)
+        checkpoint.save(offset, last_line, report.outcomes)
+        await statistics.after(len(prepared))
+
+    async def store_oldest(hold: TenantHold | None) -> None:
+        """Store the oldest batch in flight. Holding the tenant, resolve it in memory first,
+        while the batch before it is still being written, and leave its own writing under way
+        (`storing`) for the next batch to overlap with."""
+        nonlocal storing
         future, offset, last_line = in_flight.popleft()
         prepared, failures, repairs = await future
+        resolved = None
+        if hold is not None and hold.mirror is not None:
+            resolved = await _resolve_ahead(hold.mirror, prepared, matching)
+        if storing is not None:
+            await storing
         for line_no, reason, detail in failures:
             report.fail(line_no, reason, detail)
         report.repaired_lines += len({line_no for line_no, _ in repairs})
         report.repairs.update(repair for _, repair in repairs)
-        await _ingest_batch(prepared, report, tenant_id, sessions, matching, hold)
-        checkpoint.save(offset, last_line, report.outcomes)
-        await statistics.after(len(prepared))
+        storing = asyncio.create_task(store(prepared, resolved, hold, offset, last_line))
+        if hold is None or resolved is None:
+            await storing  # nothing to overlap with: the next batch reads the database
+            storing = None
 
     read_up_to = checkpoint.offset
     if on_progress:
         on_progress(read_up_to)
     async with hold_if_empty(sessions, tenant_id, hold_tenant) as hold:
-        with _preparer(parallel) as pool, _rare_collections():
-            for lines, offset, last_line in _read_batches(path, checkpoint, batch_size, report):
-                if on_progress:
-                    on_progress(offset - read_up_to)
-                read_up_to = offset
-                in_flight.append(
-                    (
-                        loop.run_in_executor(pool, prepare_lines, lines, secret_key),
-                        offset,
-                        last_line,
+        try:
+            with _preparer(parallel) as pool, _rare_collections():
+                for lines, offset, last_line in _read_batches(path, checkpoint, batch_size, report):
+                    if on_progress:
+                        on_progress(offset - read_up_to)
+                    read_up_to = offset
+                    in_flight.append(
+                        (
+                            loop.run_in_executor(pool, prepare_lines, lines, secret_key),
+                            offset,
+                            last_line,
+                        )
                     )
-                )
-                if len(in_flight) > 1:  # keep one batch in preparation while this one is stored
-                    await commit_oldest(hold)
-            while in_flight:
-                await commit_oldest(hold)
+                    if len(in_flight) > 1:  # keep one batch in preparation while one is stored
+                        await store_oldest(hold)
+                while in_flight:
+                    await store_oldest(hold)
+                if storing is not None:
+                    await storing
+        finally:
+            if storing is not None:  # an import that stops lets the batch it was writing finish
+                await asyncio.gather(storing, return_exceptions=True)
     checkpoint.clear()
     return report
 
@@ -266,6 +295,7 @@ async def _ingest_batch(
     sessions: async_sessionmaker[AsyncSession],
     matching: MatchingConfig,
     hold: TenantHold | None = None,
+    resolved: Resolved | None = None,
 ) -> None:
     """One transaction per batch; if it fails, each record alone, to isolate the bad one."""
     if not batch:
@@ -275,7 +305,7 @@ async def _ingest_batch(
         if hold is None:
             await _store(batch, report, tenant_id, sessions, matching)
         else:
-            await _store_held(batch, report, tenant_id, hold, matching)
+            await _store_held(batch, report, tenant_id, hold, matching, resolved)
         return
     except Exception as exc:  # isolate the record that broke the batch, then carry on
         if hold is not None:
@@ -303,21 +333,35 @@ async def _store_held(
     tenant_id: str,
     hold: TenantHold,
     matching: MatchingConfig,
+    resolved: Resolved | None,
 ) -> None:
+    """Store a batch on the holding connection: as resolved in memory while the tenant is still
+    held, else resolved against the database like any batch."""
     async with transaction(hold.sessions) as session:
-        mirror = await hold.mirror_for_batch(session)
+        if await hold.mirror_for_batch(session) is None:
+            resolved = None
         results = await ingest_prepared(
             session,
             tenant_id,
             [item for _, item in batch],
             matching=matching,
             decided_by="import",
-            mirror=mirror,
+            resolved=resolved,
         )
-    if mirror is not None:
-        mirror.committed()
+    if resolved is not None:
         report.batches_from_memory += 1
     report.outcomes.update(r.outcome for r in results)
+
+
+async def _resolve_ahead(
+    mirror: TenantMirror, batch: list[tuple[int, Incoming]], matching: MatchingConfig
+) -> Resolved | None:
+    """The batch resolved against the mirror, or None if resolving failed: then it is stored
+    from the database (where the record that broke it fails alone)."""
+    try:
+        return await resolve_in_memory(mirror, [item for _, item in batch], matching, "import")
+    except Exception:
+        return None
 
 
 async def _store(

@@ -13,8 +13,7 @@ from app.core.metrics import RECORDS_INGESTED, RESOLUTION_SECONDS
 from app.hints.triggers import after_ingest
 from app.ingest.sanitise import sanitise
 from app.matching.service import MatchingConfig
-from app.profiles.linking import Incoming, RecordResult, ingest_batch, prepare
-from app.profiles.mirror import TenantMirror
+from app.profiles.linking import Incoming, RecordResult, Resolved, ingest_batch, prepare
 from connectors.base import GuestRecord
 
 
@@ -48,11 +47,12 @@ async def ingest_prepared(
     matching: MatchingConfig,
     decided_by: str,
     started: float | None = None,
-    mirror: TenantMirror | None = None,
+    resolved: Resolved | None = None,
 ) -> list[RecordResult]:
-    """Store and resolve records already prepared by `prepare_record`, then trigger hints."""
+    """Store and resolve records already prepared by `prepare_record` (or store them, resolved
+    already), then trigger hints."""
     started = time.perf_counter() if started is None else started
-    results = await ingest_batch(session, tenant_id, batch, matching, decided_by, mirror)
+    results = await ingest_batch(session, tenant_id, batch, matching, decided_by, resolved)
     if results:
         RESOLUTION_SECONDS.observe((time.perf_counter() - started) / len(results))
     for result in results:

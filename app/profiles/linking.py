@@ -6,6 +6,7 @@ few queries, resolves every record in memory in order, then writes all changes s
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 from collections.abc import Sequence
@@ -81,24 +82,48 @@ def prepare(record: GuestRecord) -> Incoming:
     )
 
 
+@dataclass(frozen=True)
+class Resolved:
+    """A batch resolved in memory whose changes are not written yet."""
+
+    ws: WorkingSet
+    results: list[RecordResult]
+
+
+# Records resolved between two turns of the event loop while the batch before is written.
+_RECORDS_PER_TURN = 16
+
+
+async def resolve_in_memory(
+    mirror: TenantMirror, batch: Sequence[Incoming], matching: MatchingConfig, decided_by: str
+) -> Resolved:
+    """Resolve a batch against an import's mirror (`tenant_hold.py`), which takes in its
+    changes at once. The event loop gets a turn every few records: the import writes the
+    previous batch meanwhile, and the database works while this process resolves."""
+    ws = mirror.working_set(batch)
+    results = []
+    for count, item in enumerate(batch, 1):
+        results.append(_resolve(ws, item, matching, decided_by))
+        if count % _RECORDS_PER_TURN == 0:
+            await asyncio.sleep(0)
+    mirror.take_in(ws)
+    return Resolved(ws, results)
+
+
 async def ingest_batch(
     session: AsyncSession,
     tenant_id: str,
     batch: Sequence[Incoming],
     matching: MatchingConfig,
     decided_by: str,
-    mirror: TenantMirror | None = None,
+    resolved: Resolved | None = None,
 ) -> list[RecordResult]:
-    """Store and resolve prepared records in order, within the caller's transaction.
-
-    With a `mirror` (an import holding its tenant) the stored neighbourhood comes from memory;
-    the caller tells the mirror once the transaction has committed.
-    """
-    if mirror is not None:
-        ws = mirror.working_set(batch)
-    else:
+    """Store and resolve prepared records in order, within the caller's transaction; or only
+    store them, `resolved` already (`resolve_in_memory`)."""
+    if resolved is None:
         ws = await load_working_set(session, tenant_id, batch)
-    results = [_resolve(ws, item, matching, decided_by) for item in batch]
+        resolved = Resolved(ws, [_resolve(ws, item, matching, decided_by) for item in batch])
+    ws, results = resolved.ws, resolved.results
     await write_changes(session, ws)
     final = ws.final_profile
     return [

@@ -5,8 +5,9 @@ An import into an empty tenant that holds the tenant's lock between its batches
 own batches wrote. It keeps those records, their keys and profiles here and builds each
 batch's working set from memory instead of the database: the same key hits, the same
 neighbourhood and the same `assemble` as `workset_io.load_working_set`, without the two reads
-per batch. The writes still go to the database, and a batch's changes enter the mirror only
-once its transaction has committed.
+per batch. The writes still go to the database. A batch's changes enter the mirror as soon as
+it is resolved, so that the next batch resolves while this one is written; if the write fails,
+the import lets go of the tenant and the mirror with it.
 """
 
 from __future__ import annotations
@@ -48,18 +49,16 @@ class TenantMirror:
         self._holders: dict[str, list[str]] = {}  # key -> profile of each record holding it
         self._created: dict[str, datetime] = {}  # profile -> creation time
         self._writes = itertools.count()
-        self._pending: WorkingSet | None = None
 
     def __len__(self) -> int:
         return len(self._records)
 
     def working_set(self, batch: Sequence[Incoming]) -> WorkingSet:
-        """What `load_working_set` would read for the batch; kept until `committed`."""
+        """What `load_working_set` would read for the batch."""
         keys = batch_keys(batch)
         hits = self.key_hits(keys, CANDIDATE_PROFILES_PER_KEY, batch_idents(batch))
         rows = self.rows_of(neighbourhood(batch, hits))
-        self._pending = assemble(self.tenant_id, keys, hits, rows, set())
-        return self._pending
+        return assemble(self.tenant_id, keys, hits, rows, set())
 
     def key_hits(
         self, keys: Collection[str], cap: int, idents: Collection[tuple[str, str]]
@@ -95,11 +94,8 @@ class TenantMirror:
             rows.append((*fields, self._created[fields[3]]))
         return rows
 
-    def committed(self) -> None:
-        """Take in what the pending batch wrote, now that its transaction has committed."""
-        ws, self._pending = self._pending, None
-        if ws is None:
-            return
+    def take_in(self, ws: WorkingSet) -> None:
+        """Take in what a batch resolved against this mirror's working set changed."""
         for profile_id in ws.new_profiles:
             self._created[profile_id] = ws.profile_created[profile_id]
         for row in ws.rows.values():

@@ -24,6 +24,7 @@ from app.matching.service import matching_for
 from app.profiles import batch_repository as batch_repo
 from app.profiles import repository as repo
 from app.profiles.codec import from_text
+from app.profiles.linking import resolve_in_memory
 from app.profiles.mirror import TenantMirror
 from app.profiles.workset import CANDIDATE_PROFILES_PER_KEY
 from connectors.base import GuestRecord
@@ -176,6 +177,39 @@ async def test_an_import_holding_its_tenant_stores_what_one_reading_the_database
 
 
 @pytest.mark.usefixtures("runners_paused")
+async def test_a_batch_the_database_refuses_undoes_the_next_batch_resolved_while_it_was_written(
+    app: FastAPI, make_tenant: MakeTenant, refusing: Any, tmp_path: Path
+) -> None:
+    path = tmp_path / "guests.jsonl"
+    hotel = _hotel_file(path, guests=150, seed=4)
+    # Then guests unlike any other, one of them refused: the batch after the refused one is
+    # resolved from memory while the refused one is written, and would store as resolved.
+    strangers = [
+        {"source": "pms", "source_record_id": f"S-{n:02d}", "first_name": "Stranger"}
+        | {"last_name": f"Number{n:02d}", "email": f"stranger{n:02d}@example.org"}
+        for n in range(60)
+    ]
+    with path.open("a") as lines:
+        lines.writelines(json.dumps(record) + "\n" for record in strangers)
+    refused_line = len(hotel) + 21
+    held, read = await make_tenant(), await make_tenant()
+    await refusing("NEW.source_record_id = 'S-20'")
+    held_report = await _import(app, held, path)
+    read_report = await _import(app, read, path, hold=False)
+    # Every batch before the refused one came from memory; the next was resolved again from
+    # the database, as every later one.
+    assert held_report.batches_from_memory == (refused_line - 1) // 20
+    assert [(f["line"], f["reason"]) for f in held_report.failures] == [
+        (refused_line, "storage-error")
+    ]
+    assert held_report.failures == read_report.failures
+    assert held_report.outcomes == read_report.outcomes
+    held_state, read_state = await _stored(app, held.tenant_id), await _stored(app, read.tenant_id)
+    for part in ("guests", "keys", "decisions", "golden", "reviews"):
+        assert held_state[part] == read_state[part], part
+
+
+@pytest.mark.usefixtures("runners_paused")
 async def test_an_online_record_does_not_wait_for_an_import_holding_its_tenant(
     app: FastAPI, make_tenant: MakeTenant, tmp_path: Path
 ) -> None:
@@ -275,6 +309,9 @@ async def test_what_an_import_keeps_in_memory_is_what_the_database_holds(
                 prepare_record(GuestRecord.model_validate(record), SECRET)
                 for record in records[start : start + 40]
             ]
+            # As the importer does: resolved in memory first, stored once the tenant is sure.
+            assert hold.mirror is not None, start
+            resolved = await resolve_in_memory(hold.mirror, batch, matching, "import")
             async with transaction(hold.sessions) as session:
                 mirror = await hold.mirror_for_batch(session)
                 assert mirror is not None, start
@@ -284,9 +321,8 @@ async def test_what_an_import_keeps_in_memory_is_what_the_database_holds(
                     batch,
                     matching=matching,
                     decided_by="import",
-                    mirror=mirror,
+                    resolved=resolved,
                 )
-            mirror.committed()
             outcomes.update(r.outcome for r in results)
             await _assert_mirror_holds_what_is_stored(app, tenant.tenant_id, mirror)
     assert {"linked", "updated"} <= outcomes  # profiles merged, records moved and rewritten
