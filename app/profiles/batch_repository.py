@@ -25,7 +25,8 @@ from app.models import (
 _CHUNK = 500  # bound the number of bind parameters per statement
 
 
-def _chunks(items: Sequence[Any]) -> list[Sequence[Any]]:
+def chunks(items: Sequence[Any]) -> list[Sequence[Any]]:
+    """Items in runs short enough for SQLite's bound-parameter limit."""
     return [items[i : i + _CHUNK] for i in range(0, len(items), _CHUNK)]
 
 
@@ -34,7 +35,7 @@ def _groups(session: AsyncSession, items: Collection[Any]) -> list[Sequence[Any]
     values = list(items)
     if is_postgres(session):
         return [values] if values else []
-    return _chunks(values)
+    return chunks(values)
 
 
 async def profiles_of_source_ids(
@@ -120,7 +121,7 @@ async def neighbourhood_rows(
         .label("profile_created_at")
     )
     rows: list[Any] = []
-    for chunk in _chunks(list(profile_ids)):
+    for chunk in chunks(list(profile_ids)):
         stmt = sa_select(*_ROW_COLUMNS, created).where(
             col(SourceRecord.tenant_id) == tenant_id, col(SourceRecord.profile_id).in_(chunk)
         )
@@ -174,7 +175,7 @@ async def separated_pairs(
     connection = await session.connection()
     pairs: set[frozenset[str]] = set()
     table = DoNotMerge.__table__  # type: ignore[attr-defined]
-    for chunk in _chunks(sorted(record_keys)):
+    for chunk in chunks(sorted(record_keys)):
         stmt = sa_select(table.c.record_a, table.c.record_b).where(
             table.c.tenant_id == tenant_id,
             or_(table.c.record_a.in_(chunk), table.c.record_b.in_(chunk)),
@@ -188,7 +189,7 @@ async def upsert_stays(session: AsyncSession, rows: list[dict[str, Any]]) -> Non
     if not rows:
         return
     connection = await session.connection()
-    for chunk in _chunks(rows):
+    for chunk in chunks(rows):
         await connection.execute(stay_upsert(session), list(chunk))
 
 
@@ -241,7 +242,7 @@ async def insert_rows(session: AsyncSession, table: Table, rows: list[dict[str, 
             records = _copy_records(table, names, rows, connection.dialect)
             await driver.copy_records_to_table(table.name, records=records, columns=names)
             return
-    for chunk in _chunks(rows):
+    for chunk in chunks(rows):
         await connection.execute(insert(table), list(chunk))
 
 

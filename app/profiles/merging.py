@@ -28,7 +28,7 @@ async def merge_into(
     """Fold `merged` profiles into `survivor`, leaving a forwarding pointer and an event each."""
     if not merged:
         return
-    await repo.move_profiles(session, tenant_id, merged, survivor)
+    await repo.move_profiles(session, tenant_id, dict.fromkeys(merged, survivor))
     for profile in await repo.get_profiles(session, tenant_id, merged):
         profile.merged_into = survivor
         profile.record_count = 0

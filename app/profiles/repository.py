@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from sqlalchemy import TextClause, text, update
+from sqlalchemy import TextClause, case, text, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -143,22 +143,48 @@ async def records_of_profiles(
     return (await session.exec(stmt)).all()
 
 
-async def move_profiles(
-    session: AsyncSession, tenant_id: str, from_ids: Collection[str], to_id: str
-) -> None:
-    """Re-point records, keys and stays of `from_ids` to `to_id`."""
-    ids = list(from_ids)
-    for table in (SourceRecord, RecordKey, Stay):
+async def move_profiles(session: AsyncSession, tenant_id: str, moves: Mapping[str, str]) -> None:
+    """Re-point the records, keys and stays of each profile (key) to its survivor (value), and
+    forward what pointed to it: one statement per table, however many profiles a batch merged."""
+    if not moves:
+        return
+    if is_postgres(session):
+        params = {"tenant": tenant_id, "losers": list(moves), "survivors": list(moves.values())}
+        for statement in _PG_MOVES:
+            await session.exec(statement, params=params)  # type: ignore[call-overload]
+        return
+    for chunk in batch_repo.chunks(list(moves)):
+        mapping = {loser: moves[loser] for loser in chunk}
+        for table in (SourceRecord, RecordKey, Stay):
+            column = col(table.profile_id)
+            await session.exec(
+                update(table)
+                .where(col(table.tenant_id) == tenant_id, column.in_(chunk))
+                .values(profile_id=case(mapping, value=column))
+            )
+        forward = col(Profile.merged_into)
         await session.exec(
-            update(table)
-            .where(col(table.tenant_id) == tenant_id, col(table.profile_id).in_(ids))
-            .values(profile_id=to_id)
+            update(Profile)
+            .where(col(Profile.tenant_id) == tenant_id, forward.in_(chunk))
+            .values(merged_into=case(mapping, value=forward))
         )
-    await session.exec(
-        update(Profile)
-        .where(col(Profile.tenant_id) == tenant_id, col(Profile.merged_into).in_(ids))
-        .values(merged_into=to_id)
+
+
+def _pg_move(table: str, column: str) -> TextClause:
+    return text(
+        f"UPDATE {table} AS t SET {column} = m.survivor"  # noqa: S608 (names are constants)
+        " FROM unnest(CAST(:losers AS varchar[]), CAST(:survivors AS varchar[]))"
+        " AS m(loser, survivor)"
+        f" WHERE t.tenant_id = :tenant AND t.{column} = m.loser"
     )
+
+
+_PG_MOVES = (
+    _pg_move("source_records", "profile_id"),
+    _pg_move("record_keys", "profile_id"),
+    _pg_move("stays", "profile_id"),
+    _pg_move("profiles", "merged_into"),
+)
 
 
 async def get_profiles(

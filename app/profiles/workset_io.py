@@ -254,12 +254,8 @@ async def write_changes(session: AsyncSession, ws: WorkingSet) -> None:
                 await batch_repo.upsert_stays(session, rows)
     # Profiles already stored that this batch merged away: their rows follow the survivor
     # (after the inserts: the survivor may be a profile this batch started).
-    moves: dict[str, list[str]] = defaultdict(list)
-    for loser in ws.merged_into:
-        if loser not in ws.new_profiles:
-            moves[final(loser)].append(loser)
-    for survivor, losers in moves.items():
-        await repo.move_profiles(session, ws.tenant_id, losers, survivor)
+    moves = {loser: final(loser) for loser in ws.merged_into if loser not in ws.new_profiles}
+    await repo.move_profiles(session, ws.tenant_id, moves)
 
 
 def _table(model: type[Any]) -> Table:
