@@ -132,6 +132,8 @@ async def import_file(
             resolved = await _resolve_ahead(hold.mirror, prepared, matching)
         if storing is not None:
             await storing
+        if hold is not None and resolved is None:
+            await hold.release()  # the mirror would miss this batch: read the database from now
         for line_no, reason, detail in failures:
             report.fail(line_no, reason, detail)
         report.repaired_lines += len({line_no for line_no, _ in repairs})
@@ -356,8 +358,9 @@ async def _store_held(
 async def _resolve_ahead(
     mirror: TenantMirror, batch: list[tuple[int, Incoming]], matching: MatchingConfig
 ) -> Resolved | None:
-    """The batch resolved against the mirror, or None if resolving failed: then it is stored
-    from the database (where the record that broke it fails alone)."""
+    """The batch resolved against the mirror, or None if resolving failed: then the import lets
+    go of the tenant and stores the batch from the database (where a record that breaks it
+    fails alone)."""
     try:
         return await resolve_in_memory(mirror, [item for _, item in batch], matching, "import")
     except Exception:

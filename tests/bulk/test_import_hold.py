@@ -16,6 +16,7 @@ import pytest
 from fastapi import FastAPI
 from sqlalchemy import text
 
+from app.bulk import importer
 from app.bulk.importer import ImportReport, import_file
 from app.bulk.tenant_hold import hold_if_empty
 from app.core.db import transaction
@@ -24,7 +25,7 @@ from app.matching.service import matching_for
 from app.profiles import batch_repository as batch_repo
 from app.profiles import repository as repo
 from app.profiles.codec import from_text
-from app.profiles.linking import resolve_in_memory
+from app.profiles.linking import Resolved, resolve_in_memory
 from app.profiles.mirror import TenantMirror
 from app.profiles.workset import CANDIDATE_PROFILES_PER_KEY
 from connectors.base import GuestRecord
@@ -204,6 +205,34 @@ async def test_a_batch_the_database_refuses_undoes_the_next_batch_resolved_while
     ]
     assert held_report.failures == read_report.failures
     assert held_report.outcomes == read_report.outcomes
+    held_state, read_state = await _stored(app, held.tenant_id), await _stored(app, read.tenant_id)
+    for part in ("guests", "keys", "decisions", "golden", "reviews"):
+        assert held_state[part] == read_state[part], part
+
+
+@pytest.mark.usefixtures("runners_paused")
+async def test_an_import_that_fails_to_resolve_a_batch_in_memory_reads_the_database_from_then(
+    app: FastAPI, make_tenant: MakeTenant, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "guests.jsonl"
+    _hotel_file(path, guests=150, seed=3)
+    calls = 0
+
+    async def third_batch_fails(*args: Any) -> Resolved:
+        nonlocal calls
+        calls += 1
+        if calls == 3:
+            raise MemoryError("a fault of the in-memory path alone")
+        return await resolve_in_memory(*args)
+
+    monkeypatch.setattr(importer, "resolve_in_memory", third_batch_fails)
+    held, read = await make_tenant(), await make_tenant()
+    held_report = await _import(app, held, path)
+    monkeypatch.undo()
+    read_report = await _import(app, read, path, hold=False)
+    # The third batch went to the database, and so did every later one: the mirror missed it.
+    assert held_report.batches_from_memory == 2 and calls == 3
+    assert held_report.outcomes == read_report.outcomes and not held_report.outcomes["failed"]
     held_state, read_state = await _stored(app, held.tenant_id), await _stored(app, read.tenant_id)
     for part in ("guests", "keys", "decisions", "golden", "reviews"):
         assert held_state[part] == read_state[part], part
