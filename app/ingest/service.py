@@ -54,7 +54,8 @@ async def ingest_prepared(
     started = time.perf_counter() if started is None else started
     results = await ingest_batch(session, tenant_id, batch, matching, decided_by, resolved)
     if results:
-        RESOLUTION_SECONDS.observe((time.perf_counter() - started) / len(results))
+        seconds = time.perf_counter() - started + (resolved.seconds if resolved else 0.0)
+        RESOLUTION_SECONDS.observe(seconds / len(results))
     for result in results:
         RECORDS_INGESTED.labels(result.outcome).inc()
     # Arrivals and check-ins get their hint (and its outbox event) in this same transaction.

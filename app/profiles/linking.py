@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import json
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -88,6 +89,7 @@ class Resolved:
 
     ws: WorkingSet
     results: list[RecordResult]
+    seconds: float  # spent resolving (the other batch's writing in between included)
 
 
 # Records resolved between two turns of the event loop while the batch before is written.
@@ -100,6 +102,7 @@ async def resolve_in_memory(
     """Resolve a batch against an import's mirror (`tenant_hold.py`), which takes in its
     changes at once. The event loop gets a turn every few records: the import writes the
     previous batch meanwhile, and the database works while this process resolves."""
+    started = time.perf_counter()
     ws = mirror.working_set(batch)
     results = []
     for count, item in enumerate(batch, 1):
@@ -107,7 +110,7 @@ async def resolve_in_memory(
         if count % _RECORDS_PER_TURN == 0:
             await asyncio.sleep(0)
     mirror.take_in(ws)
-    return Resolved(ws, results)
+    return Resolved(ws, results, time.perf_counter() - started)
 
 
 async def ingest_batch(
@@ -122,7 +125,7 @@ async def ingest_batch(
     store them, `resolved` already (`resolve_in_memory`)."""
     if resolved is None:
         ws = await load_working_set(session, tenant_id, batch)
-        resolved = Resolved(ws, [_resolve(ws, item, matching, decided_by) for item in batch])
+        resolved = Resolved(ws, [_resolve(ws, item, matching, decided_by) for item in batch], 0.0)
     ws, results = resolved.ws, resolved.results
     await write_changes(session, ws)
     final = ws.final_profile
