@@ -30,7 +30,9 @@ _SEPARATORS = re.compile(r"[._\-]+")
 _HOUSEHOLD_WORDS = ("family", "familie", "famille", "familia", "famiglia", "the", "s")
 
 
-@dataclass(frozen=True, slots=True)
+# Not frozen: a frozen dataclass sets each field through object.__setattr__, four times the cost
+# of building one, and a pair is built for every candidate of every record.
+@dataclass(slots=True)
 class PairLevels:
     """Comparison levels of one pair, plus the facts the decision rules need."""
 

@@ -59,7 +59,7 @@ class Candidate:
     profile_id: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: built for every pair scored (see compare.PairLevels)
 class PairEvidence:
     """Why the incoming record does or does not match one existing record."""
 
