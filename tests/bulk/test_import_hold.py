@@ -146,6 +146,13 @@ async def _stored(app: FastAPI, tenant_id: str) -> dict[str, Any]:
     }
 
 
+async def _assert_same_state(app: FastAPI, held: TenantClient, read: TenantClient) -> None:
+    """The two tenants hold the same guests, keys, decisions, golden fields and reviews."""
+    held_state, read_state = await _stored(app, held.tenant_id), await _stored(app, read.tenant_id)
+    for part in ("guests", "keys", "decisions", "golden", "reviews"):
+        assert held_state[part] == read_state[part], part
+
+
 def _ids(stored: Any) -> list[str]:
     return list(json.loads(stored) if isinstance(stored, str) else stored)
 
@@ -172,9 +179,7 @@ async def test_an_import_holding_its_tenant_stores_what_one_reading_the_database
     assert read_report.batches_from_memory == 0
     assert held_report.outcomes == read_report.outcomes
     assert {"linked", "updated", "review"} <= set(held_report.outcomes)  # merges, updates, doubt
-    held_state, read_state = await _stored(app, held.tenant_id), await _stored(app, read.tenant_id)
-    for part in ("guests", "keys", "decisions", "golden", "reviews"):
-        assert held_state[part] == read_state[part], part
+    await _assert_same_state(app, held, read)
 
 
 @pytest.mark.usefixtures("runners_paused")
@@ -205,9 +210,7 @@ async def test_a_batch_the_database_refuses_undoes_the_next_batch_resolved_while
     ]
     assert held_report.failures == read_report.failures
     assert held_report.outcomes == read_report.outcomes
-    held_state, read_state = await _stored(app, held.tenant_id), await _stored(app, read.tenant_id)
-    for part in ("guests", "keys", "decisions", "golden", "reviews"):
-        assert held_state[part] == read_state[part], part
+    await _assert_same_state(app, held, read)
 
 
 @pytest.mark.usefixtures("runners_paused")
@@ -233,9 +236,7 @@ async def test_an_import_that_fails_to_resolve_a_batch_in_memory_reads_the_datab
     # The third batch went to the database, and so did every later one: the mirror missed it.
     assert held_report.batches_from_memory == 2 and calls == 3
     assert held_report.outcomes == read_report.outcomes and not held_report.outcomes["failed"]
-    held_state, read_state = await _stored(app, held.tenant_id), await _stored(app, read.tenant_id)
-    for part in ("guests", "keys", "decisions", "golden", "reviews"):
-        assert held_state[part] == read_state[part], part
+    await _assert_same_state(app, held, read)
 
 
 @pytest.mark.usefixtures("runners_paused")
