@@ -144,7 +144,8 @@ def train(
     base = base or default_model()
     rng = random.Random(seed)  # noqa: S311 - sampling, not security
     u = estimate_u(records, base, seed=seed)
-    sums: dict[str, Counter[str]] = {c: Counter() for c in LEVELS}
+    # Sums of probabilities: floats, which a Counter (of ints, as typed) must not hold.
+    sums: dict[str, dict[str, float]] = {c: dict.fromkeys(LEVELS[c], 0.0) for c in LEVELS}
     sessions: Counter[str] = Counter()
     all_pairs: set[tuple[int, int]] = set()
     for kind, skip in TRAINING_RULES.items():
@@ -155,7 +156,8 @@ def train(
         m_rule, _ = _em([_vector(records[i], records[j]) for i, j in pairs], base.m, u, skip)
         for comp in LEVELS:
             if comp not in skip:
-                sums[comp].update(m_rule[comp])
+                for level, share in m_rule[comp].items():
+                    sums[comp][level] = sums[comp].get(level, 0.0) + share
                 sessions[comp] += 1
     m = {
         c: _floored({lv: sums[c][lv] / sessions[c] for lv in LEVELS[c]}, LEVELS[c][-1])
