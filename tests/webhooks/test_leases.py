@@ -88,10 +88,25 @@ async def test_a_dead_workers_lease_runs_out_and_the_delivery_is_made_by_another
     assert inbox.requests == []  # still leased
     [got] = await inbox.wait_for(1, wake=lambda: wake(app))
     assert got.verify(endpoint["secret"])["data"]["profile_id"] == "p1"
+    # The runner records the outcome once the receiver has answered, a moment after it got it.
+    assert (await _settled(app, delivery.id)).status == "succeeded"
     async with transaction(app.state.sessions) as session:
         # The dead holder's late outcome no longer counts.
         assert not await queue_repository.settle_delivery(
             session, delivery.id, delivery.lease_token or "", {"status": "failed"}
         )
-        row = await session.get(WebhookDelivery, delivery.id)
-    assert row is not None and row.status == "succeeded" and row.attempts == 2
+    row = await _settled(app, delivery.id)
+    assert row.status == "succeeded" and row.attempts == 2
+
+
+async def _settled(app: FastAPI, delivery_id: str, seconds: float = 15.0) -> WebhookDelivery:
+    """The delivery once it is no longer pending."""
+    deadline = asyncio.get_running_loop().time() + seconds
+    while True:
+        async with transaction(app.state.sessions) as session:
+            row = await session.get(WebhookDelivery, delivery_id)
+        assert row is not None
+        if row.status != "pending":
+            return row
+        assert asyncio.get_running_loop().time() < deadline, "the delivery is still pending"
+        await asyncio.sleep(0.05)
