@@ -365,4 +365,24 @@ def make_population(rng: random.Random, n_guests: int) -> list[Person]:
             people.append(_namesake(rng, ids[0]))
         else:
             people.append(make_person(rng, ids[0]))
+    _assign_work_emails(people)
     return people
+
+
+def _assign_work_emails(people: list[Person]) -> None:
+    """Work addresses from each person's final name, one per person at each company.
+
+    A company hands its second John Smith "john.smith2@": two guests never share a work
+    address, unlike a name-only address at a free provider, which namesakes type alike.
+    """
+    used: set[str] = set()
+    for p in people:
+        if not p.email_work:
+            continue
+        company = p.email_work.rpartition("@")[2]
+        local = f"{_ascii_local(p.given)}.{_ascii_local(p.family)}"
+        address, n = f"{local}@{company}", 2
+        while address in used:
+            address, n = f"{local}{n}@{company}", n + 1
+        used.add(address)
+        p.email_work = address

@@ -10,6 +10,7 @@ from functools import lru_cache
 from rapidfuzz.distance import Levenshtein
 
 from app.resolution.location import area_level, house_level, street_level
+from app.resolution.mailboxes import consumer_domain
 from app.resolution.namecompare import (
     clearly_different_given,
     compound_initials,
@@ -77,9 +78,13 @@ def _email_level(a: NormalisedRecord, b: NormalisedRecord) -> str:
         return "null"
     local = a.email_local
     if a.email == b.email:
-        return (
-            "exact_named" if local and (_name_only(local, a) or _name_only(local, b)) else "exact"
-        )
+        if not local or not (_name_only(local, a) or _name_only(local, b)):
+            return "exact"
+        # An organisation hands out one address per person (its second Maria Garcia gets
+        # another); at a free provider namesakes type the same name-only address.
+        if consumer_domain(a.email.rpartition("@")[2]) or _household_address(local, a, b):
+            return "exact_named"
+        return "exact"
     if a.email_verified and b.email_verified:
         # Two verified addresses both deliver: guest1@ and guest5@ are two inboxes, not a typo.
         return "else"
@@ -107,6 +112,15 @@ _FAMILY_WORDS = ("family", "familie", "famille", "familia", "famiglia")
 def _household(local: str) -> bool:
     """A family's mailbox ("choifamily", "familie.jansen"): "chofamily" is another family's."""
     return any(word in local for word in _FAMILY_WORDS)
+
+
+def _household_address(local: str, a: NormalisedRecord, b: NormalisedRecord) -> bool:
+    """A family's mailbox ("webers", "the.millers", "choifamily"), wherever it is kept."""
+    if _household(local):
+        return True
+    folded = _folded_local(local)
+    families = {name_key(f) for n in (a, b) for f in (n.family_key, *n.family_tokens) if f}
+    return any(folded in (f"{f}s", f"the{f}", f"the{f}s") for f in families if f)
 
 
 def _name_parts(n: NormalisedRecord) -> tuple[str, ...]:

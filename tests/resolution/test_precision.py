@@ -35,6 +35,17 @@ EMAIL_LEVELS: list[tuple[str, str, str, str, str]] = [
     ("name and a number", "Marie", "Leroy", "marie_leroy48@free.fr", "exact"),
     ("not the name", "Robert", "Miller", "rmiller77@yahoo.com", "exact"),
     ("a word besides the name", "Lea", "Weber", "lea.weber.travel@gmx.de", "exact"),
+    # An organisation hands out one address per person: its second Maria Garcia gets another.
+    ("an organisation's address", "Maria", "Garcia", "maria.garcia@siemens.com", "exact"),
+    (
+        "a free provider under a country domain",
+        "Lars",
+        "Berg",
+        "lars.berg@hotmail.no",
+        "exact_named",
+    ),
+    ("a mobile carrier's mailbox", "Yuki", "Sato", "yuki.sato@docomo.ne.jp", "exact_named"),
+    ("a household's own domain", "Anna", "Weber", "webers@weber-home.de", "exact_named"),
 ]
 
 
@@ -67,6 +78,7 @@ def _decide_with_name_holders(holders: int, **fields: Any) -> str:
 SARAH = {"first_name": "Sarah", "last_name": "Smith", "email": "ssmith@yahoo.co.uk"}
 MADS = {"first_name": "Mads", "last_name": "Rasmussen", "email": "m.rasmussen@outlook.dk"}
 YEAR = {"first_name": "Sarah", "last_name": "Smith", "email": "sarah.smith85@yahoo.co.uk"}
+WORK = {"first_name": "Sarah", "last_name": "Smith", "email": "sarah.smith@deloitte.com"}
 # (case, fields of both records, profiles holding the name, expected action)
 NAMED_EMAIL: list[tuple[str, dict[str, Any], int, str]] = [
     ("common name: name-only address does not vouch", SARAH, 14, "review"),
@@ -74,6 +86,7 @@ NAMED_EMAIL: list[tuple[str, dict[str, Any], int, str]] = [
     ("rare name in this tenant: links", MADS, 1, "link"),
     ("same name seen twice: links", MADS, 2, "link"),
     ("common name, but an address with a number: links", YEAR, 14, "link"),
+    ("common name, an organisation's address: links", WORK, 14, "link"),
     # Both inboxes verified (social sign-in): a common name's name-only inbox is still one
     # namesakes have too; a rare name's verified inbox is the guest's.
     ("verified, common name: does not vouch", {**SARAH, "email_verified": True}, 14, "review"),
