@@ -51,18 +51,21 @@ def given_level(a: str | None, b: str | None, ga: frozenset[str], gb: frozenset[
 
 
 # Korean surnames have several romanisations in use at once (Revised, McCune-Reischauer and
-# the passport's own): one guest is Lee on the passport and Yi or Rhee on a booking form.
+# the passport's own): one guest is Lee on the passport and Yi or Rhee on a booking form. A
+# name kept in Hangul by a Korean system transliterates letter by letter (김 "gim", 박 "bag",
+# 최 "coe", 권 "gweon"): those forms join their rows too.
 _ROMANISED_SURNAMES = """
+kim gim
 lee yi rhee rhie ri
-park pak bak
+park pak bak bag
 jung chung jeong cheong
-choi choe
+choi choe coe
 yoon yun
 kang gang
 cho jo
 lim im rim
 shin sin
-kwon gwon
+kwon gwon gweon
 seo suh
 jang chang
 bae pae

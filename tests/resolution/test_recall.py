@@ -341,6 +341,16 @@ RECALL: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
         },
     ),
     (
+        "korean name kept in hangul by one system, with the same mobile",
+        {"first_name": "Min-jun", "last_name": "Kim", "phone": "+82 10 8066 6737"},
+        {"first_name": "민준", "last_name": "김", "phone": "010-8066-6737", "nationality": "KR"},
+    ),
+    (
+        "korean surname in hangul against its passport form, same birth date",
+        {"first_name": "Seo-yeon", "last_name": "Park", "date_of_birth": "1990-04-02"},
+        {"first_name": "서연", "last_name": "박", "date_of_birth": "1990-04-02"},
+    ),
+    (
         "vietnamese name written family first in a full name, with the same mobile",
         {"first_name": "Ha Ngoc", "last_name": "Phan", "phone": "+84 91 157 4419"},
         {"source": "booking", "full_name": "Phan Ngoc Ha", "phone": "+84911574419"},
