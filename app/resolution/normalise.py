@@ -12,6 +12,7 @@ from unidecode import unidecode
 from app.resolution.cities import canonical_city
 from app.resolution.countries import country_code
 from app.resolution.location import normalise_address, split_line
+from app.resolution.mailboxes import corrected_domain
 from app.resolution.names import fold, name_key, parse_name
 from app.resolution.nicknames import canonical_given, nickname_groups
 from app.resolution.phones import PhoneReading, read_phone
@@ -125,6 +126,7 @@ def canonical_email(raw: str | None) -> str | None:
         return None
     local, _, domain = value.rpartition("@")
     local = local.split("+", 1)[0]
+    domain = corrected_domain(domain)
     if domain in _GMAIL:
         local, domain = local.replace(".", ""), "gmail.com"
     return f"{local}@{domain}" if local else None

@@ -61,6 +61,17 @@ def test_invalid_phone_keeps_digits_for_the_tail() -> None:
         ("J.Smith+hotel@GoogleMail.com", "jsmith@gmail.com"),
         ("anna.mueller+x@web.de", "anna.mueller@web.de"),
         ("  Bob@Example.COM ", "bob@example.com"),
+        # A big provider's name mistyped by one letter is that provider.
+        ("anna.k1985@gmial.com", "annak1985@gmail.com"),
+        ("tom.b@icloud.co", "tom.b@icloud.com"),
+        ("tom.b@yahoo.cmo", "tom.b@yahoo.com"),
+        ("tom.b@outlok.com", "tom.b@outlook.com"),
+        # Real domains stay: other providers' country domains, short providers, companies.
+        ("tom.b@hotmail.dk", "tom.b@hotmail.dk"),
+        ("tom.b@yahoo.co.jp", "tom.b@yahoo.co.jp"),
+        ("tom.b@mail.com", "tom.b@mail.com"),
+        ("tom.b@aon.com", "tom.b@aon.com"),
+        ("tom.b@siemens.com", "tom.b@siemens.com"),
         ("not-an-email", None),
         ("", None),
     ],
