@@ -95,6 +95,8 @@ _SUFFIXES = {
     "3rd": "iii",
 }
 _DROP_SUFFIXES = frozenset(["phd", "md", "esq", "mba", "dds", "cpa", "msc", "bsc"])
+# The reservation systems append the title to the given name ("JOHN MR", "MARIA MRS").
+_TRAILING_TITLES = frozenset(["mr", "mrs", "ms", "miss", "mstr", "mx", "dr", "mme", "mlle"])
 
 
 def fold(value: str | None) -> str | None:
@@ -167,7 +169,10 @@ def _strip_tokens(tokens: list[str]) -> tuple[list[str], str | None]:
     for i, token in enumerate(tokens):
         if token in _SUFFIXES and kept:
             suffix = _SUFFIXES[token]
-        elif (token in _DROP_SUFFIXES and kept) or (
+        elif (
+            kept
+            and (token in _DROP_SUFFIXES or (token in _TRAILING_TITLES and i == len(tokens) - 1))
+        ) or (
             not kept
             and (token in HONORIFICS or (token in TITLES_BEFORE_A_NAME and i + 1 < len(tokens)))
         ):

@@ -118,6 +118,9 @@ def test_role_mailbox_is_flagged() -> None:
         (None, None, None, "GARCIA LOPEZ/MARIA MRS", "maria", "garcia lopez", None),
         ("John Smith", None, None, None, "john", "smith", None),
         ("Mr John", None, None, None, "john", None, None),
+        # The title after the given name, as the reservation systems write it.
+        ("JOHN MR", None, "SMITH", None, "john", "smith", None),
+        ("MARIA ISABEL MRS", None, "GARCIA", None, "maria isabel", "garcia", None),
         ("Mary-Ann", None, None, None, "mary ann", None, None),
         ("sachi n", None, None, None, "sachi n", None, None),
         (None, None, "Garcia Lopez", None, None, "garcia lopez", None),
