@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import and_
+from sqlalchemy import JSON, String, column, text
 from sqlmodel import col, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -45,18 +45,18 @@ def _thresholds(stored: Mapping[str, Any] | None) -> Thresholds:
     return replace(Thresholds(), **(stored or {}))
 
 
+# Every online request asks this before it resolves: one round trip, built once, no ORM.
+_MATCHING = text(
+    "SELECT t.matching, m.id FROM tenants AS t"
+    " LEFT JOIN match_models AS m ON m.tenant_id = t.id AND m.active"
+    " WHERE t.id = :tenant"
+).columns(column("matching", JSON), column("id", String))
+
+
 async def matching_for(session: AsyncSession, tenant_id: str) -> MatchingConfig:
     """The tenant's active model (cached) and its thresholds."""
-    # One round trip, no ORM objects: every online request asks this before it resolves.
-    active = and_(
-        col(MatchModelRow.tenant_id) == col(Tenant.id), col(MatchModelRow.active).is_(True)
-    )
-    stmt = (
-        select(Tenant.matching, MatchModelRow.id)
-        .outerjoin(MatchModelRow, active)
-        .where(Tenant.id == tenant_id)
-    )
-    found = (await session.exec(stmt)).first()
+    connection = await session.connection()
+    found = (await connection.execute(_MATCHING, {"tenant": tenant_id})).first()
     if found is None:
         raise Problem(404, "not-found", "Not found", "tenant does not exist")
     matching, row_id = found
