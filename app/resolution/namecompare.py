@@ -299,9 +299,16 @@ def _different_given_part(x: str, y: str) -> bool:
     return OSA.distance(x, y, score_cutoff=2) > 1
 
 
+def _known_apart(x: str, y: str) -> bool:
+    short, long = sorted((x, y), key=len)
+    known = nickname_groups(short)
+    return bool(known) and not known & nickname_groups(long)
+
+
 # Masculine and feminine forms of one name: Mario/Maria, Paolo/Paola, Daniel/Daniela,
-# Louis/Louise. In a household sharing a phone they are a brother and sister or a couple.
-_FEMININE_ENDINGS = (("o", "a"), ("", "a"), ("", "e"), ("us", "a"), ("os", "a"))
+# Louis/Louise, Michel/Michelle. In a household sharing a phone they are a brother and sister
+# or a couple.
+_FEMININE_ENDINGS = (("o", "a"), ("", "a"), ("", "e"), ("us", "a"), ("os", "a"), ("el", "elle"))
 # Surnames with a masculine and a feminine form: Kowalski / Kowalska, Karagiannis / Karagianni,
 # Papadopoulos / Papadopoulou, Ivanov / Ivanova, Novak / Novakova.
 _FEMININE_SURNAMES = (
@@ -332,7 +339,12 @@ def gendered_surnames(x: str | None, y: str | None) -> bool:
 
 def gendered_pair(x: str, y: str) -> bool:
     """True when one given name is the other's masculine or feminine form."""
-    if min(len(x), len(y)) < 4:
+    shortest = min(len(x), len(y))
+    if shortest < 3:
+        return False
+    if shortest == 3 and not _known_apart(x, y):
+        # "Jan"/"Jana" and "Dan"/"Dana" are two people, "Ann"/"Anna" one name: a short name
+        # counts only when the table knows it and puts the other name in no group with it.
         return False
     for masc, fem in _FEMININE_ENDINGS:
         for a, b in ((x, y), (y, x)):

@@ -103,6 +103,9 @@ GIVEN_NAME_SLIPS: list[tuple[str, tuple[str, str], tuple[str, str], bool]] = [
     ("initials of another double name", ("Jean-Pierre", "Dubois"), ("J.M.", "Dubois"), False),
     ("a name's masculine and feminine forms", ("Mario", "Giordano"), ("Maria", "Giordano"), False),
     ("the same, a letter added", ("Daniel", "Giordano"), ("Daniela", "Giordano"), False),
+    ("the same, the French way", ("Michel", "Dubois"), ("Michelle", "Dubois"), False),
+    ("the same, a short name", ("Jan", "Novak"), ("Jana", "Novak"), False),
+    ("a short name and its longer spelling", ("Ann", "Kelly"), ("Anna", "Kelly"), True),
 ]  # fmt: skip
 
 
