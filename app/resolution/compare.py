@@ -20,6 +20,7 @@ from app.resolution.namecompare import (
     gendered_surnames,
     given_level,
     surname_in_middle,
+    twin_names,
     two_known_names,
     via_middle,
 )
@@ -265,6 +266,10 @@ def compare(a: NormalisedRecord, b: NormalisedRecord) -> PairLevels:
     elif given in ("jw92", "jw80") and gendered_surnames(a.family_key, b.family_key):
         # "Goergia Karagianni" and "Georgios Karagiannis": the slip hides the given name's
         # gender, the surname's form still tells a wife from her husband.
+        conflicts.add("given")
+    elif given == "jw80" and dob == "exact" and not swapped and twin_names(a, b):
+        # One birth date, one family, names on one stem two keystrokes or more apart
+        # (Hiroshi/Hiromi, Nikolaos/Nikoletta): twins, not a guest who mistyped twice.
         conflicts.add("given")
     elif given in ("exact", "nickname", "jw92"):
         agrees.add("given")

@@ -20,6 +20,9 @@ _RANK = {"exact": 0, "nickname": 1, "tokens": 1, "jw92": 2, "jw80": 3}
 # Cached: the same pairs of names recur across the candidates of every record. An entry is
 # ~300 bytes; the guests of a neighbourhood recur close together, so a small cache does.
 _NAME_PAIRS = 4096
+# Letters twins' names share before their endings part: "hiro"-shi / "hiro"-mi.
+_TWIN_STEM = 4
+_TWIN_ENDING = 5
 
 
 @lru_cache(maxsize=_NAME_PAIRS)
@@ -241,6 +244,26 @@ def two_known_names(a: NormalisedRecord, b: NormalisedRecord) -> bool:
     return not y.startswith(x) and clearly_different_given(a, b)
 
 
+def twin_names(a: NormalisedRecord, b: NormalisedRecord) -> bool:
+    """Two names on one stem with endings of their own (Hiroshi/Hiromi, Nikolaos/Nikoletta,
+    Min-jun/Min-ji), neither standing for the other. A slip keeps the length of what it
+    mistypes ("Brigitte"/"Brigirre") or leaves no common stem ("Martina"/"Mratnia")."""
+    x, y = a.given_key or "", b.given_key or ""
+    if a.given_groups & b.given_groups or middle_explains(a, b):
+        return False
+    stem = next(
+        (i for i, (p, q) in enumerate(zip(x, y, strict=False)) if p != q), min(len(x), len(y))
+    )
+    tails = (len(x) - stem, len(y) - stem)
+    return (
+        stem >= _TWIN_STEM
+        and tails[0] != tails[1]
+        # An ending, not a second name glued on ("Venkata"/"Venkataprakash").
+        and max(tails) <= _TWIN_ENDING
+        and OSA.distance(x, y, score_cutoff=2) > 1
+    )
+
+
 def clearly_different_given(a: NormalisedRecord, b: NormalisedRecord) -> bool:
     """Two given names that are not one name misspelt, shortened or replaced by the middle one.
 
@@ -306,9 +329,28 @@ def _known_apart(x: str, y: str) -> bool:
 
 
 # Masculine and feminine forms of one name: Mario/Maria, Paolo/Paola, Daniel/Daniela,
-# Louis/Louise, Michel/Michelle. In a household sharing a phone they are a brother and sister
-# or a couple.
-_FEMININE_ENDINGS = (("o", "a"), ("", "a"), ("", "e"), ("us", "a"), ("os", "a"), ("el", "elle"))
+# Louis/Louise, Michel/Michelle, Giovanni/Giovanna, Ioannis/Ioanna, Dimitrios/Dimitra,
+# Johan/Johanna, Sven/Svenja, Leon/Leonie, Frederik/Frederikke, Paul/Paulina/Pauline,
+# Jean/Jeanne. In a household sharing a phone, or twins sharing a birth date, they are two
+# people. A pair the nickname table puts in one group (Ann/Anne) never gets here.
+_FEMININE_ENDINGS = (
+    ("o", "a"),
+    ("i", "a"),
+    ("is", "a"),
+    ("ios", "a"),
+    ("us", "a"),
+    ("os", "a"),
+    ("", "a"),
+    ("", "e"),
+    ("", "le"),
+    ("", "na"),
+    ("", "ne"),
+    ("", "ja"),
+    ("", "ie"),
+    ("", "ke"),
+    ("", "ina"),
+    ("", "ine"),
+)
 # Surnames with a masculine and a feminine form: Kowalski / Kowalska, Karagiannis / Karagianni,
 # Papadopoulos / Papadopoulou, Ivanov / Ivanova, Novak / Novakova.
 _FEMININE_SURNAMES = (

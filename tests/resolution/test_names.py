@@ -120,3 +120,49 @@ def test_given_name_slips_with_the_same_mobile(
     b = guest(**base, first_name=second[0], last_name=second[1])
     store, decisions = resolve(a, b)
     assert together(store, a, b) is same, decisions[1]
+
+
+# (case, one twin's given name, the other's) with one surname, birth date, address and phone.
+TWINS: list[tuple[str, str, str]] = [
+    ("italian, -i and -a", "Giovanni", "Giovanna"),
+    ("greek, -is and -a", "Ioannis", "Ioanna"),
+    ("greek, -ios and -a", "Dimitrios", "Dimitra"),
+    ("french, -el and -elle", "Emmanuel", "Emmanuelle"),
+    ("scandinavian, -na", "Johan", "Johanna"),
+    ("german, -ja", "Sven", "Svenja"),
+    ("german, -ie", "Leon", "Leonie"),
+    ("danish, -ke", "Frederik", "Frederikke"),
+    ("english, -ina", "Thomas", "Thomasina"),
+    ("one stem, own endings", "Nikolaos", "Nikoletta"),
+    ("japanese, one stem", "Hiroshi", "Hiromi"),
+    ("korean, the generation syllable shared", "Min-jun", "Min-ji"),
+]
+
+
+@pytest.mark.parametrize(("case", "first", "second"), TWINS, ids=[r[0] for r in TWINS])
+def test_twins_with_names_on_one_stem_stay_two_guests(case: str, first: str, second: str) -> None:
+    home = {"line1": "Hauptstraße 5", "city": "Wien", "postcode": "1010", "country": "AT"}
+    base = {"last_name": "Berger", "date_of_birth": "1992-07-07", "phone": "+43 1 5123456"}
+    a = guest(**base, address=home, first_name=first)
+    b = guest(**base, address=home, first_name=second)
+    store, decisions = resolve(a, b)
+    assert not together(store, a, b), decisions[1]
+
+
+# (case, the name as stored, as typed again) for one guest, same birth date and phone.
+DOUBLE_SLIPS: list[tuple[str, str, str]] = [
+    ("two letters of the ending mistyped", "Brigitte", "Brigirre"),
+    ("letters swapped early on", "Martina", "Mratnia"),
+]
+
+
+@pytest.mark.parametrize(
+    ("case", "first", "second"), DOUBLE_SLIPS, ids=[r[0] for r in DOUBLE_SLIPS]
+)
+def test_a_name_mistyped_twice_still_links_on_birth_date_and_phone(
+    case: str, first: str, second: str
+) -> None:
+    base = {"last_name": "Berger", "date_of_birth": "1992-07-07", "phone": "+43 664 1234567"}
+    a, b = guest(**base, first_name=first), guest(**base, first_name=second)
+    store, decisions = resolve(a, b)
+    assert together(store, a, b), decisions[1]
