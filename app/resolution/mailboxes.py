@@ -42,7 +42,7 @@ def consumer_domain(domain: str) -> bool:
 
 
 # The big providers whose names are long enough that one slip of the keyboard ("gmial.com",
-# "hotmail.co", "yahoo.cmo") makes no other real domain. Shorter ones (aol.com, gmx.de, web.de)
+# "icloud.co", "yahoo.cmo") makes no other real domain. Shorter ones (aol.com, gmx.de, web.de)
 # are one letter from real companies (aon.com) and are never corrected.
 _MISTYPED_PROVIDERS = (
     "gmail.com",

@@ -20,7 +20,8 @@ _RANK = {"exact": 0, "nickname": 1, "tokens": 1, "jw92": 2, "jw80": 3}
 # Cached: the same pairs of names recur across the candidates of every record. An entry is
 # ~300 bytes; the guests of a neighbourhood recur close together, so a small cache does.
 _NAME_PAIRS = 4096
-# Letters twins' names share before their endings part: "hiro"-shi / "hiro"-mi.
+# Twins' names on one stem: at least 4 letters alike before the endings ("hiro"-shi and
+# "hiro"-mi), endings of at most 5.
 _TWIN_STEM = 4
 _TWIN_ENDING = 5
 
@@ -330,9 +331,9 @@ def _known_apart(x: str, y: str) -> bool:
 
 # Masculine and feminine forms of one name: Mario/Maria, Paolo/Paola, Daniel/Daniela,
 # Louis/Louise, Michel/Michelle, Giovanni/Giovanna, Ioannis/Ioanna, Dimitrios/Dimitra,
-# Johan/Johanna, Sven/Svenja, Leon/Leonie, Frederik/Frederikke, Paul/Paulina/Pauline,
-# Jean/Jeanne. In a household sharing a phone, or twins sharing a birth date, they are two
-# people. A pair the nickname table puts in one group (Ann/Anne) never gets here.
+# Johan/Johanna, Sven/Svenja, Leon/Leonie, Frederik/Frederikke, Paul/Paulina/Pauline. In a
+# household sharing a phone, or twins sharing a birth date, they are two people. A pair the
+# nickname table puts in one group (Ann/Anne, Jean/Jeanne) never gets here.
 _FEMININE_ENDINGS = (
     ("o", "a"),
     ("i", "a"),
