@@ -15,6 +15,7 @@ import msgspec
 from app.models.base import new_id, utcnow
 from app.profiles.codec import to_json
 from app.profiles.golden import NORMALISED_FIELDS, RecordView
+from app.resolution.neighbours import NEIGHBOURS_PER_RECORD, best_neighbours
 from app.resolution.types import Candidate, NormalisedRecord
 
 # Candidate profiles per key: the same cap as the in-memory store the engine is tuned on.
@@ -84,6 +85,7 @@ class WorkingSet:
     reviews: list[dict[str, Any]] = field(default_factory=list)
     merge_events: list[dict[str, Any]] = field(default_factory=list)
     events: list[dict[str, Any]] = field(default_factory=list)
+    neighbours: int = NEIGHBOURS_PER_RECORD  # profiles scored per record
 
     def add_row(self, row: Row) -> None:
         """Place a record in its profile and index its keys."""
@@ -103,9 +105,10 @@ class WorkingSet:
             self.index.setdefault(key, []).append(row.norm.key)
 
     def candidates(self, keys: list[str], exclude: str) -> tuple[list[Candidate], dict[str, int]]:
-        """Every record of the profiles sharing a key, and how many profiles hold each key."""
+        """Every record of the best profiles sharing a key (`best_neighbours`, as a record
+        arriving alone gets), and how many profiles hold each key."""
         counts: dict[str, int] = {}
-        chosen: dict[str, None] = {}
+        by_key: dict[str, list[str]] = {}
         for key in keys:
             holders = self.index.get(key)
             if not holders:
@@ -114,8 +117,10 @@ class WorkingSet:
                 continue
             profiles = list(dict.fromkeys(self.rows[h].profile_id for h in holders))
             counts[key] = max(self.db_counts.get(key, 0), len(profiles))
-            for profile_id in profiles[:CANDIDATE_PROFILES_PER_KEY]:
-                chosen.setdefault(profile_id, None)
+            by_key[key] = profiles[:CANDIDATE_PROFILES_PER_KEY]
+        # A batch's working set holds the neighbours of all its records: scoring every profile
+        # that shares a key would score some records against more than one arriving alone is.
+        chosen = best_neighbours(keys, by_key, self.neighbours)
         found = [
             Candidate(record=self.rows[k].norm, profile_id=pid)
             for pid in chosen

@@ -184,7 +184,7 @@ def assemble(
 ) -> WorkingSet:
     """The working set of a batch from its key hits and the stored rows of its neighbourhood
     (tuples in the order of `batch_repository.ROW_FIELDS`)."""
-    ws = WorkingSet(tenant_id, separated=separated)
+    ws = WorkingSet(tenant_id, separated=separated, neighbours=NEIGHBOURS_PER_RECORD)
     ws.db_counts = dict(hits.profiles_per_key)
     profile_keys = _keys_by_profile(hits)
     for profile_id in hits.known:
