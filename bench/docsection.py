@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shlex
+import sys
 from pathlib import Path
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "benchmarks.md"
@@ -17,3 +19,16 @@ def replace_section(start: str, end: str, section: str, doc: Path = DOC) -> None
     else:
         text = text.rstrip("\n") + "\n\n" + section + "\n"
     doc.write_text(text, encoding="utf-8")
+
+
+def command_line(script: str, argv: list[str] | None) -> str:
+    """How the bench was run, as the doc shows it."""
+    return shlex.join(["python", script, *(sys.argv[1:] if argv is None else argv)])
+
+
+def publish(start: str, end: str, section: str, *, print_only: bool) -> None:
+    """Print the section (`--no-doc`) or put it in the doc."""
+    if print_only:
+        print(section)
+    else:
+        replace_section(start, end, section)

@@ -23,7 +23,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import hotel_generator
-from docsection import replace_section
+from docsection import command_line, publish
 from quality_scale import HASH_KEY
 from run_quality import machine
 
@@ -163,14 +163,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--no-doc", action="store_true", help="print, do not write the doc")
     args = parser.parse_args(argv)
     rows, records = measure(args.guests, args.seed)
-    command = "python bench/quality_order.py" + "".join(
-        f" {flag}" for flag in (argv if argv is not None else sys.argv[1:])
-    )
+    command = command_line("bench/quality_order.py", argv)
     section = render(rows, command, args.guests, records)
-    if args.no_doc:
-        print(section)
-    else:
-        replace_section(START, END, section)
+    publish(START, END, section, print_only=args.no_doc)
 
 
 if __name__ == "__main__":

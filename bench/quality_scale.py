@@ -17,7 +17,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import hotel_generator
-from docsection import replace_section
+from docsection import command_line, publish
 from run_quality import machine
 
 from app.ingest.service import prepare_record
@@ -100,14 +100,9 @@ def main(argv: list[str] | None = None) -> None:
             flush=True,
         )
         rows.append(row)
-    command = "python bench/quality_scale.py" + "".join(
-        f" {flag}" for flag in (argv if argv is not None else sys.argv[1:])
-    )
+    command = command_line("bench/quality_scale.py", argv)
     section = render(rows, command)
-    if args.no_doc:
-        print(section)
-    else:
-        replace_section(START, END, section)
+    publish(START, END, section, print_only=args.no_doc)
 
 
 if __name__ == "__main__":
