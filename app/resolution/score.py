@@ -173,8 +173,10 @@ def _corroborated(
     return (
         # A name-only address (maria.garcia@) is typed by namesakes and shared in families: it
         # corroborates only for a name rare in the tenant, and while the phones do not say
-        # otherwise.
-        named_email and levels["email"] == "exact_named" and levels["phone"] in ("null", "shared")
+        # otherwise (a household's landline that agrees does not).
+        named_email
+        and levels["email"] == "exact_named"
+        and levels["phone"] in ("null", "shared", "exact_fixed")
     )
 
 

@@ -79,6 +79,8 @@ SARAH = {"first_name": "Sarah", "last_name": "Smith", "email": "ssmith@yahoo.co.
 MADS = {"first_name": "Mads", "last_name": "Rasmussen", "email": "m.rasmussen@outlook.dk"}
 YEAR = {"first_name": "Sarah", "last_name": "Smith", "email": "sarah.smith85@yahoo.co.uk"}
 WORK = {"first_name": "Sarah", "last_name": "Smith", "email": "sarah.smith@deloitte.com"}
+# A Berlin number: a fixed line (a household's), where a Danish one may be either.
+LANDLINE = {**MADS, "phone": "+49 30 1234567"}
 # (case, fields of both records, profiles holding the name, expected action)
 NAMED_EMAIL: list[tuple[str, dict[str, Any], int, str]] = [
     ("common name: name-only address does not vouch", SARAH, 14, "review"),
@@ -91,6 +93,10 @@ NAMED_EMAIL: list[tuple[str, dict[str, Any], int, str]] = [
     # namesakes have too; a rare name's verified inbox is the guest's.
     ("verified, common name: does not vouch", {**SARAH, "email_verified": True}, 14, "review"),
     ("verified, rare name: links", {**MADS, "email_verified": True}, 1, "link"),
+    # A landline that agrees says "same household", not "someone else": the address still
+    # vouches. One record's own number against another's is a namesake with the same address.
+    ("rare name, the same landline as well: links", LANDLINE, 1, "link"),
+    ("common name, the same landline as well: does not vouch", LANDLINE, 14, "review"),
 ]
 
 
