@@ -36,6 +36,8 @@ def given_level(a: str | None, b: str | None, ga: frozenset[str], gb: frozenset[
         return "initial" if initial_fits(a, b, ga, gb) else "else"
     if a == b:
         return "exact"
+    if opposite_forms(a, b):
+        return "else"
     if ga & gb or a in gb or b in ga:
         return "nickname"
     if gendered_pair(a, b):
@@ -333,7 +335,7 @@ def _known_apart(x: str, y: str) -> bool:
 # Louis/Louise, Michel/Michelle, Giovanni/Giovanna, Ioannis/Ioanna, Dimitrios/Dimitra,
 # Johan/Johanna, Sven/Svenja, Leon/Leonie, Frederik/Frederikke, Paul/Paulina/Pauline. In a
 # household sharing a phone, or twins sharing a birth date, they are two people. A pair the
-# nickname table puts in one group (Ann/Anne, Jean/Jeanne) never gets here.
+# nickname table puts in one group (Ann/Anne) never gets here, unless `_OPPOSITE_FORMS` lists it.
 _FEMININE_ENDINGS = (
     ("o", "a"),
     ("i", "a"),
@@ -351,6 +353,20 @@ _FEMININE_ENDINGS = (
     ("", "ke"),
     ("", "ina"),
     ("", "ine"),
+    ("", "ia"),
+)
+# Masculine and feminine forms no ending above tells apart, two of them in one nickname group:
+# Jean/Jeanne and Michel/Michèle are French couples, Andreas/Andrea German ones, and Andrea,
+# a man's name only in Italy, is not how anyone writes an Italian's name in English or German.
+_OPPOSITE_FORMS = frozenset(
+    frozenset(pair)
+    for pair in (
+        ("jean", "jeanne"),
+        ("michel", "michele"),
+        ("francis", "frances"),
+        *((male, "andrea") for male in ("andrew", "andreas", "andre", "andres", "andrei")),
+        *((male, "andrea") for male in ("andrey", "andriy", "andy")),
+    )
 )
 # Surnames with a masculine and a feminine form: Kowalski / Kowalska, Karagiannis / Karagianni,
 # Papadopoulos / Papadopoulou, Ivanov / Ivanova, Novak / Novakova.
@@ -380,8 +396,15 @@ def gendered_surnames(x: str | None, y: str | None) -> bool:
     return False
 
 
+def opposite_forms(x: str, y: str) -> bool:
+    """True for a masculine and a feminine form the nickname table may group as one name."""
+    return frozenset((x, y)) in _OPPOSITE_FORMS
+
+
 def gendered_pair(x: str, y: str) -> bool:
     """True when one given name is the other's masculine or feminine form."""
+    if opposite_forms(x, y):
+        return True
     shortest = min(len(x), len(y))
     if shortest < 3:
         return False

@@ -21,7 +21,7 @@ alfonso alfons alphonse fonzie poncho
 alice ali allie alicia
 allison allie ali alison
 amanda mandy manda
-andrew andy drew andreas andre andres andrea andrei andrey andriy
+andrew andy drew andreas andre andres andrei andrey andriy
 angela angie angelika angelica
 anne ann annie anna nan nancy anita hanna hannah anja anka
 anthony tony anton antonio antoine toni

@@ -106,6 +106,14 @@ GIVEN_NAME_SLIPS: list[tuple[str, tuple[str, str], tuple[str, str], bool]] = [
     ("the same, the French way", ("Michel", "Dubois"), ("Michelle", "Dubois"), False),
     ("the same, a short name", ("Jan", "Novak"), ("Jana", "Novak"), False),
     ("a short name and its longer spelling", ("Ann", "Kelly"), ("Anna", "Kelly"), True),
+    ("one nickname group, a French couple", ("Jean", "Martin"), ("Jeanne", "Martin"), False),
+    ("the same, Michel and Michèle", ("Michel", "Martin"), ("Michèle", "Martin"), False),
+    ("Andrea is not Andreas", ("Andreas", "Weber"), ("Andrea", "Weber"), False),
+    ("nor Andrew", ("Andrew", "Weber"), ("Andrea", "Weber"), False),
+    ("one vowel apart", ("Francis", "Kelly"), ("Frances", "Kelly"), False),
+    ("the feminine -ia", ("Victor", "Kelly"), ("Victoria", "Kelly"), False),
+    ("a nickname of the same man", ("Andrew", "Weber"), ("Andy", "Weber"), True),
+    ("a nickname of the same woman", ("Victoria", "Kelly"), ("Vicky", "Kelly"), True),
 ]  # fmt: skip
 
 
