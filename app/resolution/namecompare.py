@@ -6,6 +6,7 @@ from functools import lru_cache
 
 from rapidfuzz.distance import OSA, JaroWinkler
 
+from app.resolution.genders import opposite_genders
 from app.resolution.names import name_key
 from app.resolution.nicknames import nickname_groups
 from app.resolution.types import NormalisedRecord
@@ -40,7 +41,7 @@ def given_level(a: str | None, b: str | None, ga: frozenset[str], gb: frozenset[
         return "else"
     if ga & gb or a in gb or b in ga:
         return "nickname"
-    if gendered_pair(a, b):
+    if gendered_pair(a, b) or opposite_genders(a, b):
         return "else"
     if min(len(a), len(b)) <= 3:
         # Jaro-Winkler flatters short names ("li"/"lei" are twins, not a typo); allow only a
@@ -315,7 +316,7 @@ def _given_parts(given: str | None) -> tuple[str, ...]:
 
 @lru_cache(maxsize=_NAME_PAIRS)
 def _different_given_part(x: str, y: str) -> bool:
-    if gendered_pair(x, y):
+    if gendered_pair(x, y) or opposite_genders(x, y):
         return True
     short, long = sorted((x, y), key=len)
     if len(short) >= 3 and short in long:

@@ -114,6 +114,12 @@ GIVEN_NAME_SLIPS: list[tuple[str, tuple[str, str], tuple[str, str], bool]] = [
     ("the feminine -ia", ("Victor", "Kelly"), ("Victoria", "Kelly"), False),
     ("a nickname of the same man", ("Andrew", "Weber"), ("Andy", "Weber"), True),
     ("a nickname of the same woman", ("Victoria", "Kelly"), ("Vicky", "Kelly"), True),
+    ("a man's and a woman's name", ("Christian", "Kelly"), ("Christina", "Kelly"), False),
+    ("the same, Mario and Marina", ("Mario", "Rossi"), ("Marina", "Rossi"), False),
+    ("the same, Peter and Petra", ("Peter", "Kelly"), ("Petra", "Kelly"), False),
+    ("the same, Noel and Noelle", ("Noel", "Kelly"), ("Noelle", "Kelly"), False),
+    ("one woman's name spelt two ways", ("Christina", "Kelly"), ("Cristina", "Kelly"), True),
+    ("one man's name mistyped", ("Christian", "Kelly"), ("Christain", "Kelly"), True),
 ]  # fmt: skip
 
 
