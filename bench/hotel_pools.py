@@ -466,7 +466,7 @@ AGENCIES: tuple[tuple[str, str, str], ...] = (
     ("CN", "service@shanghai-travel.cn", "+86 21 6123 4567"),
     ("JP", "info@jtb-corporate.jp", "+81 3 1234 5678"),
     ("DK", "rejser@nordicbiz.dk", "+45 33 12 34 56"),
-    ("PL", "biuro@podroze-krakow.pl", "+48 12 345 67 89"),
+    ("PL", "biuro@podroze-krakow.pl", "+48 12 421 38 90"),
 )
 
 COMPANIES = (

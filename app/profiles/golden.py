@@ -96,8 +96,9 @@ def golden_view(
         groups: dict[Any, list[RecordView]] = {}
         for record in records:
             value = record.data.get(field)
-            # A relay alias reaches the guest only for one booking: never the profile's email.
-            if not value or (field == "email" and record.normalised.get("email_kind") == "relay"):
+            # A relay alias reaches the guest only for one booking, a placeholder (noemail@)
+            # nobody: neither is the profile's email.
+            if not value or (field == "email" and record.normalised.get("email_kind") != "real"):
                 continue
             group = (grouped_by and record.normalised.get(grouped_by)) or repr(value)
             groups.setdefault(group, []).append(record)

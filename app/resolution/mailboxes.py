@@ -82,3 +82,67 @@ def corrected_domain(domain: str) -> str:
         return domain
     near = [p for p in _MISTYPED_PROVIDERS if DamerauLevenshtein.distance(domain, p) <= 1]
     return near[0] if len(near) == 1 else domain
+
+
+# What a front desk types when the guest gives no address (the PMS insists on one): the same
+# text for every such guest, never a mailbox of theirs.
+_PLACEHOLDER_LOCALS = frozenset(
+    {
+        "noemail",
+        "no-email",
+        "no_email",
+        "no.email",
+        "nomail",
+        "no-mail",
+        "no_mail",
+        "no.mail",
+        "none",
+        "no",
+        "na",
+        "n.a",
+        "nn",
+        "null",
+        "nil",
+        "test",
+        "dummy",
+        "fake",
+        "unknown",
+        "nobody",
+        "noone",
+        "noname",
+        "email",
+        "guest",
+        "gast",
+        "client",
+        "cliente",
+        "customer",
+        "keine",
+        "keinemail",
+        "keine.email",
+        "keine-email",
+        "unbekannt",
+        "sinmail",
+        "sin.mail",
+        "sincorreo",
+        "sin.correo",
+        "nocorreo",
+        "pasdemail",
+        "aucun",
+        "nessuna",
+        "asdf",
+        "qwerty",
+    }
+)
+_PLACEHOLDER_DOMAINS = frozenset(
+    {"noemail.com", "no-email.com", "nomail.com", "no-mail.com", "none.com", "nomail.de"}
+)
+
+
+def placeholder_address(local: str, domain: str) -> bool:
+    """True for a stand-in for "no address" (noemail@hotel.com, none@none.com, x@x.com)."""
+    return (
+        local in _PLACEHOLDER_LOCALS
+        or len(set(local)) == 1  # x@, xxx@, 0000@
+        or domain in _PLACEHOLDER_DOMAINS
+        or domain.endswith(".invalid")
+    )

@@ -12,7 +12,7 @@ from unidecode import unidecode
 from app.resolution.cities import canonical_city
 from app.resolution.countries import country_code
 from app.resolution.location import normalise_address, split_line
-from app.resolution.mailboxes import corrected_domain
+from app.resolution.mailboxes import corrected_domain, placeholder_address
 from app.resolution.names import fold, name_key, parse_name
 from app.resolution.nicknames import canonical_given, nickname_groups
 from app.resolution.phones import PhoneReading, read_phone
@@ -118,7 +118,8 @@ _ALNUM = re.compile(r"[^0-9A-Z]+")
 
 
 def canonical_email(raw: str | None) -> str | None:
-    """Lower-cased email with +tags removed and gmail dots dropped; None when not an email."""
+    """Lower-cased email with +tags removed and gmail dots dropped; None when not an email, or
+    a placeholder for none (noemail@hotel.com)."""
     if not raw:
         return None
     value = raw.strip().lower().removeprefix("mailto:")
@@ -127,6 +128,8 @@ def canonical_email(raw: str | None) -> str | None:
     local, _, domain = value.rpartition("@")
     local = local.split("+", 1)[0]
     domain = corrected_domain(domain)
+    if placeholder_address(local, domain):
+        return None
     if domain in _GMAIL:
         local, domain = local.replace(".", ""), "gmail.com"
     return f"{local}@{domain}" if local else None
@@ -161,8 +164,20 @@ def _phone_reading(raw: str | None, regions: list[str]) -> PhoneReading | None:
     reading = read_phone(text, regions)
     if reading.e164 is None and not reading.nsn:
         # Nothing parsed it: the digits themselves, without a trunk prefix, still compare.
-        return replace(reading, nsn=digits.lstrip("0"))
-    return reading
+        reading = replace(reading, nsn=digits.lstrip("0"))
+    return None if placeholder_number(digits, reading.nsn or "") else reading
+
+
+_RUNS = ("0123456789", "1234567890", "9876543210")
+
+
+def placeholder_number(digits: str, nsn: str) -> bool:
+    """A stand-in for "no phone", the same for every guest who types it: one digit seven times
+    over (+34 600 000 000, 5555555555), or a national number that only counts up or down
+    (+44 1234 567890, +91 98765 43210)."""
+    if re.search(r"(\d)\1{6}", digits):
+        return True
+    return len(nsn) >= 8 and any(nsn in run for run in _RUNS)
 
 
 def canonical_document(type: str, country: str | None, number: str) -> str:

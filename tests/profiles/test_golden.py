@@ -46,6 +46,17 @@ def view(source: str, days: int, **fields: Any) -> RecordView:
             "email",
             "anna@example.com",
         ),
+        # A front desk's stand-in for "no address" never becomes the profile's email either,
+        # however often it was typed.
+        (
+            [
+                view("opera", 9, email="noemail@grandhotel.com"),
+                view("opera", 8, email="noemail@grandhotel.com"),
+                view("mews", 1, email="anna@example.com"),
+            ],
+            "email",
+            "anna@example.com",
+        ),
         # Spellings of one name are one group; the PMS spelling is shown over the OTA's.
         (
             [

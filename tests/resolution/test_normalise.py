@@ -44,6 +44,13 @@ def test_country_code(raw: str | None, expected: str | None) -> None:
         ("07400 123456", ["GB"], "+447400123456", "7400123456"),
         ("12345", ["DE"], None, None),  # too short to be anything
         ("+49 1", [], None, None),
+        # What a front desk types for a guest without a phone: no number of hers.
+        ("0000 000000", ["DE"], None, None),
+        ("+34 600 000 000", [], None, None),
+        ("+1 555 555 5555", [], None, None),
+        ("+44 1234 567890", [], None, None),
+        ("+91 98765 43210", [], None, None),
+        ("+49 151 23456789", [], "+4915123456789", "15123456789"),  # counts up only in part
     ],
 )
 def test_phone(raw: str, regions: list[str], e164: str | None, nsn: str | None) -> None:
@@ -74,6 +81,16 @@ def test_invalid_phone_keeps_digits_for_the_tail() -> None:
         ("tom.b@siemens.com", "tom.b@siemens.com"),
         ("not-an-email", None),
         ("", None),
+        # What a front desk types for a guest without an address: nobody's mailbox.
+        ("noemail@hotel.com", None),
+        ("No-Email@Grandhotel.de", None),
+        ("none@none.com", None),
+        ("x@x.com", None),
+        ("xxx@gmail.com", None),
+        ("keine@keine.de", None),
+        ("anything@noemail.com", None),
+        ("guest@hotel.invalid", None),
+        ("nora@gmail.com", "nora@gmail.com"),  # a name that begins like "no"
     ],
 )
 def test_canonical_email(raw: str, expected: str | None) -> None:

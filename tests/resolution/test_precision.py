@@ -190,3 +190,11 @@ def test_a_name_many_profiles_hold_counts_for_less(holders: int, bits: float | N
     fields = decision.evidence[0].fields
     assert fields.get("namesakes") == bits
     assert decision.action == "link"  # the phone still says who he is
+
+
+def test_namesakes_with_a_front_desk_placeholder_address_stay_apart() -> None:
+    # "noemail@" is what the desk types for every guest who gives no address.
+    a = guest(first_name="John", last_name="Smith", email="noemail@grandhotel.com")
+    b = guest(first_name="John", last_name="Smith", email="noemail@grandhotel.com")
+    store, decisions = resolve(a, b)
+    assert not together(store, a, b), decisions[1]

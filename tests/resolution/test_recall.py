@@ -362,8 +362,8 @@ RECALL: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
     ),
     (
         "indian form of address typed before the given name, same mobile",
-        {"first_name": "Smt. Priya", "last_name": "Sharma", "phone": "+91 98765 43210"},
-        {"first_name": "Priya", "last_name": "Sharma", "phone": "09876543210", "nationality": "IN"},
+        {"first_name": "Smt. Priya", "last_name": "Sharma", "phone": "+91 98765 41230"},
+        {"first_name": "Priya", "last_name": "Sharma", "phone": "09876541230", "nationality": "IN"},
     ),
     (
         "dutch form of address typed before the given name, same birth date",
