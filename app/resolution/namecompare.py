@@ -107,6 +107,8 @@ def family_level(a: str | None, b: str | None, ta: tuple[str, ...], tb: tuple[st
     short, long = (ta, tb) if len(ta) <= len(tb) else (tb, ta)
     if short and len(short) < len(long) and all(len(t) > 2 and t in long for t in short):
         return "tokens"
+    if len(ta) > 1 and sorted(ta) == sorted(tb):
+        return "tokens"  # "garcia lopez" vs "lopez garcia": one system sorts the parts
     if same_surname_spelt_otherwise(a, b):
         return "jw92"
     sim = _jw(a, b)

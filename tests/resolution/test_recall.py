@@ -301,6 +301,16 @@ RECALL: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
         {**_PMS_COPY, "first_name": "Carlos", "last_name": "Perez"},
     ),
     (
+        "spanish surnames in the other order, same mobile",
+        {"first_name": "Lucía", "last_name": "García López", "phone": "+34 612 345 670"},
+        {
+            "first_name": "Lucia",
+            "last_name": "López García",
+            "phone": "612345670",
+            "nationality": "ES",
+        },
+    ),
+    (
         "compound given name and two surnames in a full name, same booking",
         {**_OTA, "full_name": "María José García López"},
         {**_PMS_COPY, "first_name": "María José", "last_name": "García"},
