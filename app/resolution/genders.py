@@ -7,14 +7,16 @@ people. Names borne by both (Jean, Andrea, Kim) say nothing.
 
 `given_genders.txt` holds such names, derived from the name-gender data of nomquamgender
 (MIT licence, Copyright (c) 2022 Ian Van Buskirk; notice in the file): names seen at least
-500 times, keyed as `names.name_key` keys a folded given name. `python -m app.resolution.genders
-PATH/TO/nomquamgender/name_data.json` writes it again.
+500 times, keyed as `names.name_key` keys a folded given name. To write it again (the dev
+extra installs nomquamgender; tests/resolution/test_genders.py fails when the two differ):
+
+    python -c "from app.resolution.genders import write_list; write_list()"
 """
 
 from __future__ import annotations
 
+import importlib.util
 import json
-import sys
 from functools import cache
 from pathlib import Path
 
@@ -83,5 +85,16 @@ def derive(name_data: dict[str, list[object]]) -> str:
     return _NOTICE + "\n".join(lines) + "\n"
 
 
-if __name__ == "__main__":
-    LIST.write_text(derive(json.loads(Path(sys.argv[1]).read_text())), encoding="utf-8")
+def nomquamgender_data() -> Path:
+    """Where the installed nomquamgender keeps its name data (found, not imported: the package
+    imports pandas to read a file this only needs to read)."""
+    spec = importlib.util.find_spec("nomquamgender")
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError("nomquamgender is not installed (pip install -e '.[dev]')")
+    return Path(next(iter(spec.submodule_search_locations))) / "name_data.json"
+
+
+def write_list() -> None:
+    """Derive `given_genders.txt` again from the installed nomquamgender."""
+    data = json.loads(nomquamgender_data().read_text(encoding="utf-8"))
+    LIST.write_text(derive(data), encoding="utf-8")
