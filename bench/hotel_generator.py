@@ -11,6 +11,7 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
+from hotel_habits import front_desk_habits, look_alike_couples
 from hotel_people import SPAN_DAYS, START, Person, make_population
 from hotel_records import (
     PROPERTIES,
@@ -124,13 +125,15 @@ def _updates(stamped: list[Stamped], rng: random.Random) -> list[Stamped]:
 def generate(n_guests: int, seed: int) -> tuple[list[dict[str, Any]], list[Person]]:
     """Records in arrival order (with `updated_at`) and the people behind them."""
     rng = random.Random(seed)
-    people = make_population(rng, n_guests)
+    habits = random.Random(f"{seed}:habits")
+    people = make_population(rng, n_guests, lambda ps: look_alike_couples(ps, habits))
     ids = Ids(rng)
     stamped: list[tuple[datetime, int, dict[str, Any]]] = []
     for p in people:
         for at, rec in guest_records(p, rng, ids):
             rec["_guest"] = p.guest_id
             stamped.append((at, len(stamped), rec))
+    front_desk_habits([rec for _, _, rec in stamped], {p.guest_id: p for p in people}, habits)
     for at, rec in _updates([(a, r) for a, _, r in stamped], rng):
         stamped.append((at, len(stamped), rec))
     stamped.sort(key=lambda item: (item[0], item[1]))

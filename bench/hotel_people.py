@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 import string
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -349,8 +350,11 @@ def _namesake(rng: random.Random, guest_id: str) -> Person:
     return p
 
 
-def make_population(rng: random.Random, n_guests: int) -> list[Person]:
-    """People with households and look-alikes in realistic proportions."""
+def make_population(
+    rng: random.Random, n_guests: int, rename: Callable[[list[Person]], None] | None = None
+) -> list[Person]:
+    """People with households and look-alikes in realistic proportions; `rename` may change
+    names before work addresses are made from them."""
     people: list[Person] = []
     while len(people) < n_guests:
         ids = [f"G{len(people) + i + 1:06d}" for i in range(2)]
@@ -365,6 +369,8 @@ def make_population(rng: random.Random, n_guests: int) -> list[Person]:
             people.append(_namesake(rng, ids[0]))
         else:
             people.append(make_person(rng, ids[0]))
+    if rename is not None:
+        rename(people)
     _assign_work_emails(people)
     return people
 
