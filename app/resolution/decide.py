@@ -13,7 +13,10 @@ from app.resolution.model import MatchModel, Thresholds
 from app.resolution.score import (
     NAME_HOLDERS,
     Scored,
+    another_number,
     identifier_keys,
+    named_email_only,
+    personal_agrees,
     probability,
     profile_weight,
     score_pair,
@@ -88,7 +91,16 @@ def _judge(scored: Sequence[Scored], model: MatchModel, thresholds: Thresholds) 
     """Link, review or ignore one profile, from its pairs and its profile-level score."""
     best = scored[0] if len(scored) == 1 else max(scored, key=_rank)
     union, union_corroborated = profile_weight(model, scored)
-    linking = [s.evidence.weight for s in scored if s.strong or s.evidence.rule not in _BLOCKED]
+    # A name-only address vouches while the phones do not say otherwise (see score_pair); over
+    # a whole profile, they do when its records give numbers and none is the incoming one's.
+    doubted = thresholds.households and another_number(scored)
+    linking = [
+        s.evidence.weight
+        for s in scored
+        if s.strong or (s.evidence.rule not in _BLOCKED and not (doubted and named_email_only(s)))
+    ]
+    if doubted and not any(map(personal_agrees, scored)):
+        union_corroborated = False
     if union_corroborated or not thresholds.households:
         linking.append(union)
     p_link = probability(max(linking, default=-math.inf))

@@ -180,6 +180,25 @@ def _corroborated(
     )
 
 
+def personal_agrees(s: Scored) -> bool:
+    """A personal identifier (birth date, email, phone, loyalty, document, sign-in) agrees."""
+    levels = s.evidence.levels
+    return any(levels[comp] in AGREEING for comp in CORROBORATING)
+
+
+def named_email_only(s: Scored) -> bool:
+    """Nothing personal but a name-only address (maria.garcia@) agrees on this pair."""
+    return s.evidence.levels["email"] == "exact_named" and not personal_agrees(s)
+
+
+def another_number(scored: Sequence[Scored]) -> bool:
+    """The profile's records give phone numbers and none of them is the incoming record's."""
+    levels = [s.evidence.levels["phone"] for s in scored]
+    return "else" in levels and not any(
+        level in AGREEING or level == "exact_fixed" for level in levels
+    )
+
+
 def _same_booking(a: NormalisedRecord, b: NormalisedRecord, pair: PairLevels) -> bool:
     """Two systems' records of one booking (the OTA's and the PMS copy) that name one guest.
 

@@ -117,6 +117,30 @@ def test_compound_surname_counts_holders_of_its_first_part() -> None:
     assert set(name_keys(compound)) <= set(blocking_keys(compound))
 
 
+# A profile of one guest with a name-only address: a record with their mobile, one without a
+# phone. (case, phone of the incoming record with the same name and address, expected action)
+ANOTHER_NUMBER: list[tuple[str, str | None, str]] = [
+    ("the profile's number: links", "+45 20 12 34 56", "link"),
+    ("no number: links", None, "link"),
+    # The pair with the phone-less record alone would link: the profile knows another number.
+    ("a number the profile never gave: does not vouch", "+45 31 98 76 54", "review"),
+]
+
+
+@pytest.mark.parametrize(
+    ("case", "phone", "action"), ANOTHER_NUMBER, ids=[r[0] for r in ANOTHER_NUMBER]
+)
+def test_name_only_email_does_not_vouch_against_the_profiles_other_number(
+    case: str, phone: str | None, action: str
+) -> None:
+    with_phone = guest(**MADS, phone="+45 20 12 34 56")
+    without = guest(**MADS)
+    incoming = guest(**MADS, **({"phone": phone} if phone else {}))
+    store, decisions = resolve(with_phone, without, incoming)
+    assert together(store, with_phone, without)
+    assert decisions[-1].action == action, case
+
+
 # (case, phone a, phone b, expected level)
 PHONES: list[tuple[str, str, str, str]] = [
     ("agencies abroad ending alike", "+34 912 345 678", "+81 3 1234 5678", "else"),
