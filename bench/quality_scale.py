@@ -108,11 +108,12 @@ def render(rows: list[dict[str, Any]], spread: list[dict[str, Any]], command: st
         "applies each decision as the database path does, with the same cap of "
         f"{NEIGHBOURS_PER_RECORD} profiles scored per record; seconds cover preparing and "
         "resolving every record in arrival order. Generated data (`bench/hotel_generator.py`, "
-        "one seed for every size): namesakes, couples, twins and parents with children grow "
-        "with the tenant, and the generator draws names and name-based email addresses from "
-        "small pools, so two different guests share a name, or even a name-only address, far "
-        "more often than in a real group of that size. Precision falls with size mostly "
-        "through such collisions.",
+        "one seed for every size): namesakes, couples (a few with one name's two forms, "
+        "Daniel and Daniela), twins and parents with children grow with the tenant, front "
+        "desks type stand-ins for missing emails and phones, and the generator draws names "
+        "and name-based email addresses from small pools, so two different guests share a "
+        "name, or even a name-only address, far more often than in a real group of that "
+        "size. Precision falls with size mostly through such collisions.",
         *render_spread(spread),
         END,
     ]
