@@ -23,7 +23,10 @@ from app.resolution.score import (
 )
 from app.resolution.types import Candidate, Decision, NormalisedRecord, PairEvidence
 
-ENGINE_VERSION = "e2"
+# Recorded with the model version on every decision ("fs-default-1/e3"): bump it with each
+# change to the decision rules, so explain shows which rules decided and decisions made before
+# an upgrade can be told apart (`guestid resolve --rebuild` decides them again).
+ENGINE_VERSION = "e3"
 _STRONG_BONUS = 1000.0  # ranks identifier-rule links above any score
 # Bits by which the best profile must beat a profile of a different person it also matches
 # before the link is safe: "A. Krüger" with the twins' shared phone scores the same on both.
