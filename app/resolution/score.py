@@ -166,10 +166,8 @@ def score_pair(
 def _corroborated(
     levels: Mapping[str, str], *, named_email: bool = True, fuzzy: bool = True
 ) -> bool:
-    agreeing = AGREEING if fuzzy else _AGREEING_EXACTLY
-    for comp in CORROBORATING:  # a loop, not any(): called for every pair and profile
-        if levels[comp] in agreeing:
-            return True
+    if _identifier_agrees(levels, AGREEING if fuzzy else _AGREEING_EXACTLY):
+        return True
     return (
         # A name-only address (maria.garcia@) is typed by namesakes and shared in families: it
         # corroborates only for a name rare in the tenant, and while the phones do not say
@@ -180,10 +178,17 @@ def _corroborated(
     )
 
 
+def _identifier_agrees(levels: Mapping[str, str], agreeing: frozenset[str]) -> bool:
+    # A loop, not any(): called for every pair and profile.
+    for comp in CORROBORATING:  # noqa: SIM110
+        if levels[comp] in agreeing:
+            return True
+    return False
+
+
 def personal_agrees(s: Scored) -> bool:
     """A personal identifier (birth date, email, phone, loyalty, document, sign-in) agrees."""
-    levels = s.evidence.levels
-    return any(levels[comp] in AGREEING for comp in CORROBORATING)
+    return _identifier_agrees(s.evidence.levels, AGREEING)
 
 
 def named_email_only(s: Scored) -> bool:
@@ -193,10 +198,13 @@ def named_email_only(s: Scored) -> bool:
 
 def another_number(scored: Sequence[Scored]) -> bool:
     """The profile's records give phone numbers and none of them is the incoming record's."""
-    levels = [s.evidence.levels["phone"] for s in scored]
-    return "else" in levels and not any(
-        level in AGREEING or level == "exact_fixed" for level in levels
-    )
+    differs = False
+    for s in scored:
+        level = s.evidence.levels["phone"]
+        if level in AGREEING or level == "exact_fixed":
+            return False
+        differs = differs or level == "else"
+    return differs
 
 
 def _same_booking(a: NormalisedRecord, b: NormalisedRecord, pair: PairLevels) -> bool:
