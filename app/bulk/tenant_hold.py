@@ -98,17 +98,20 @@ class TenantHold:
         self.mirror = None
         if self.postgres:
             async with self.sessions() as session:
-                await self._unlock(session)
-                await session.commit()
+                if await self._unlock(session):
+                    await session.commit()
 
-    async def _unlock(self, session: AsyncSession) -> None:
+    async def _unlock(self, session: AsyncSession) -> bool:
+        """Release the tenant's lock; False when the connection had to be dropped instead."""
         try:
             await _scalar(session, _UNLOCK, self.tenant_id)
         except SQLAlchemyError:
             # A failed batch is stored again record by record on other connections, which lock
             # the tenant: a lock left on this one would make them wait for ever. Closing the
-            # session drops it.
+            # session drops it. An invalidated connection has nothing left to commit.
             await self.connection.invalidate()
+            return False
+        return True
 
 
 async def _scalar(session: AsyncSession, statement: TextClause, tenant_id: str = "") -> object:

@@ -385,3 +385,32 @@ async def test_an_import_whose_holding_connection_dies_goes_on_from_the_database
     assert sum(map(len, stored["guests"])) == len(
         {(r["source"], r["source_record_id"]) for r in records}
     )
+
+
+@pytest.mark.usefixtures("postgres_only")
+async def test_letting_go_of_a_tenant_whose_holding_connection_died_does_not_fail(
+    app: FastAPI, make_tenant: MakeTenant
+) -> None:
+    # A failed batch makes the import let go; if the holding connection is gone by then, the
+    # lock went with it and the import goes on from the database instead of failing.
+    tenant = await make_tenant()
+    async with hold_if_empty(app.state.sessions, tenant.tenant_id) as hold:
+        assert hold is not None and hold.mirror is not None
+        killed = await _rows(
+            app,
+            "SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' AND granted"
+            " AND objid = CAST(hashtextextended(:t, 0) & 4294967295 AS oid) AND objsubid = 1",
+            tenant.tenant_id,
+        )
+        assert killed == [(True,)]
+        await hold.release()
+        assert hold.mirror is None
+    assert (
+        await _rows(
+            app,
+            "SELECT 1 FROM pg_locks WHERE locktype = 'advisory'"
+            " AND objid = CAST(hashtextextended(:t, 0) & 4294967295 AS oid) AND objsubid = 1",
+            tenant.tenant_id,
+        )
+        == []
+    )
