@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import func, literal, or_, update
+from sqlalchemy import bindparam, func, literal, or_, update
 from sqlalchemy import select as sa_select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import col, select
@@ -32,26 +32,79 @@ from app.models.base import utcnow
 FRESH = {"populate_existing": True}
 
 
+# The statements a hint runs on every request are built once: building and keying an
+# ORM statement costs more than running it. Parameters: tenant, then the row's key.
+_STAY = (
+    select(Stay)
+    .where(
+        Stay.tenant_id == bindparam("tenant"),
+        Stay.source == bindparam("source"),
+        Stay.reservation_id == bindparam("reservation"),
+    )
+    .execution_options(**FRESH)
+)
+_PROFILE = (
+    select(Profile)
+    .where(Profile.tenant_id == bindparam("tenant"), Profile.id == bindparam("profile"))
+    .execution_options(**FRESH)
+)
+_STAYS_OF = (
+    select(Stay)
+    .where(Stay.tenant_id == bindparam("tenant"), Stay.profile_id == bindparam("profile"))
+    .execution_options(**FRESH)
+)
+_RECORDS_OF = select(
+    SourceRecord.id, SourceRecord.source, SourceRecord.data, SourceRecord.updated_at
+).where(
+    SourceRecord.tenant_id == bindparam("tenant"), SourceRecord.profile_id == bindparam("profile")
+)
+_MERGED_IDS = select(Profile.id).where(
+    Profile.tenant_id == bindparam("tenant"), Profile.merged_into == bindparam("profile")
+)
+_LATEST_DECISION = (
+    select(MatchDecision)
+    .where(
+        MatchDecision.tenant_id == bindparam("tenant"),
+        MatchDecision.record_id == bindparam("record"),
+    )
+    .order_by(col(MatchDecision.created_at).desc(), col(MatchDecision.id).desc())
+    .limit(1)
+)
+_HINT = (
+    select(Hint)
+    .where(
+        Hint.tenant_id == bindparam("tenant"),
+        Hint.source == bindparam("source"),
+        Hint.reservation_id == bindparam("reservation"),
+    )
+    .execution_options(**FRESH)
+)
+_TIMEZONES = select(Property.code, Property.timezone).where(
+    Property.tenant_id == bindparam("tenant"),
+    col(Property.code).in_(bindparam("codes", expanding=True)),
+)
+
+
 async def stay(
     session: AsyncSession, tenant_id: str, source: str, reservation_id: str
 ) -> Stay | None:
     """A reservation by its source id."""
-    stmt = select(Stay).where(
-        Stay.tenant_id == tenant_id, Stay.source == source, Stay.reservation_id == reservation_id
+    found = await session.exec(
+        _STAY, params={"tenant": tenant_id, "source": source, "reservation": reservation_id}
     )
-    return (await session.exec(stmt.execution_options(**FRESH))).first()
+    return found.first()
 
 
 async def profile(session: AsyncSession, tenant_id: str, profile_id: str) -> Profile | None:
     """One profile of the tenant."""
-    stmt = select(Profile).where(Profile.tenant_id == tenant_id, Profile.id == profile_id)
-    return (await session.exec(stmt.execution_options(**FRESH))).first()
+    found = await session.exec(_PROFILE, params={"tenant": tenant_id, "profile": profile_id})
+    return found.first()
 
 
 async def stays_of(session: AsyncSession, tenant_id: str, profile_id: str) -> Sequence[Stay]:
     """Every reservation of a profile."""
-    stmt = select(Stay).where(Stay.tenant_id == tenant_id, Stay.profile_id == profile_id)
-    return (await session.exec(stmt.execution_options(**FRESH))).all()
+    found = await session.exec(_STAYS_OF, params={"tenant": tenant_id, "profile": profile_id})
+    return found.all()
 
 
 @dataclass(frozen=True)
@@ -66,31 +119,22 @@ class RecordRow:
 
 async def records_of(session: AsyncSession, tenant_id: str, profile_id: str) -> list[RecordRow]:
     """Every record of a profile."""
-    stmt = select(
-        SourceRecord.id, SourceRecord.source, SourceRecord.data, SourceRecord.updated_at
-    ).where(SourceRecord.tenant_id == tenant_id, SourceRecord.profile_id == profile_id)
-    return [RecordRow(*row) for row in (await session.exec(stmt)).all()]
+    found = await session.exec(_RECORDS_OF, params={"tenant": tenant_id, "profile": profile_id})
+    return [RecordRow(*row) for row in found.all()]
 
 
 async def merged_ids(session: AsyncSession, tenant_id: str, profile_id: str) -> list[str]:
     """Profiles merged into this one."""
-    stmt = select(Profile.id).where(
-        Profile.tenant_id == tenant_id, Profile.merged_into == profile_id
-    )
-    return list((await session.exec(stmt)).all())
+    found = await session.exec(_MERGED_IDS, params={"tenant": tenant_id, "profile": profile_id})
+    return list(found.all())
 
 
 async def latest_decision(
     session: AsyncSession, tenant_id: str, record_id: str
 ) -> MatchDecision | None:
     """The most recent match decision about a record."""
-    stmt = (
-        select(MatchDecision)
-        .where(MatchDecision.tenant_id == tenant_id, MatchDecision.record_id == record_id)
-        .order_by(col(MatchDecision.created_at).desc(), col(MatchDecision.id).desc())
-        .limit(1)
-    )
-    return (await session.exec(stmt)).first()
+    found = await session.exec(_LATEST_DECISION, params={"tenant": tenant_id, "record": record_id})
+    return found.first()
 
 
 async def fingerprint_parts(
@@ -132,10 +176,10 @@ async def hint(
     session: AsyncSession, tenant_id: str, source: str, reservation_id: str
 ) -> Hint | None:
     """The stored hint of a reservation."""
-    stmt = select(Hint).where(
-        Hint.tenant_id == tenant_id, Hint.source == source, Hint.reservation_id == reservation_id
+    found = await session.exec(
+        _HINT, params={"tenant": tenant_id, "source": source, "reservation": reservation_id}
     )
-    return (await session.exec(stmt.execution_options(**FRESH))).first()
+    return found.first()
 
 
 async def live_hints_of_cancelled(
@@ -219,10 +263,8 @@ async def timezones(
     """IANA time zone of each known property."""
     if not codes:
         return {}
-    stmt = select(Property.code, Property.timezone).where(
-        Property.tenant_id == tenant_id, col(Property.code).in_(list(codes))
-    )
-    return {code: tz for code, tz in (await session.exec(stmt)).all()}
+    found = await session.exec(_TIMEZONES, params={"tenant": tenant_id, "codes": list(codes)})
+    return {code: tz for code, tz in found.all()}
 
 
 async def revenue_by_guest(

@@ -13,12 +13,10 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from app.core.errors import Problem, not_found
 from app.hints import cache
 from app.hints import repository as repo
-from app.hints.admin import rule_spec
 from app.hints.compose import DecisionFacts, HintInput, compose
+from app.hints.context import TenantContext, tenant_context
 from app.hints.preferences import RecordFacts
 from app.hints.schemas import HintOut, Trigger
-from app.hints.stats import TenantContext, tenant_context
-from app.hints.upgrades import Rule
 from app.hints.value import StayFact
 from app.hints.withdrawal import CANCELLED, Withdrawn, withdraw
 from app.models import Event, Hint, Profile, Stay
@@ -133,7 +131,6 @@ async def build(
     stays = await repo.stays_of(session, tenant_id, profile.id)
     group = frozenset([profile.id, *await repo.merged_ids(session, tenant_id, profile.id)])
     decision = await repo.latest_decision(session, tenant_id, stay.record_id)
-    rules = await repo.rules(session, tenant_id, stay.property_code)
     complaints = {
         (r.source, r.data["stay"]["reservation_id"]): r.data["stay"]["complaint"]
         for r in records
@@ -164,7 +161,7 @@ async def build(
         else None,
         settings=context.settings,
         stats=context.stats,
-        rules=[Rule(r.id, rule_spec(r)) for r in rules],
+        rules=context.rules_of(stay.property_code),
     )
     hint = compose(item, trigger, version=1, computed_at=utcnow())
     fingerprint = fingerprint_of(

@@ -2,14 +2,12 @@
 
 A hint must not scan every guest of the tenant, so the tier cut-offs are cached on the settings
 row: computed on the tenant's first hint, refreshed by a background job once they are older
-than `value_stats_max_age_hours`, or at once through the admin API.
+than `value_stats_max_age_hours` (see `app.hints.context`), or at once through the admin API.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
-from datetime import datetime, timedelta
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -18,22 +16,9 @@ from app.hints.settings import HintSettings
 from app.hints.value import ValueStats, in_base_currency, pyramid
 from app.models import HintSettingsRow, Job
 from app.models.base import utcnow
-from app.worker.queue import enqueue
 from app.worker.runner import register
 
 JOB_KIND = "hints.value_stats"
-# A refresh asked for and not done yet is not asked for again before this much time.
-REQUEST_GRACE = timedelta(minutes=15)
-
-
-@dataclass(frozen=True)
-class TenantContext:
-    """A tenant's settings, their version, and the cached value statistics."""
-
-    settings: HintSettings
-    version: int
-    stats: ValueStats | None
-    stats_at: datetime | None
 
 
 def settings_of(row: HintSettingsRow | None) -> HintSettings:
@@ -62,34 +47,6 @@ async def refresh(session: AsyncSession, tenant_id: str) -> HintSettingsRow:
     session.add(row)
     await session.flush()
     return row
-
-
-def _stale(row: HintSettingsRow, settings: HintSettings) -> bool:
-    if row.stats_computed_at is None:
-        return True
-    age = utcnow() - row.stats_computed_at
-    return age > timedelta(hours=settings.value_stats_max_age_hours)
-
-
-async def tenant_context(session: AsyncSession, tenant_id: str) -> TenantContext:
-    """Settings and value statistics for a hint; stale statistics are refreshed in background."""
-    row = await repo.settings_row(session, tenant_id)
-    if row is None or row.value_stats is None:
-        row = await refresh(session, tenant_id)
-    settings = settings_of(row)
-    if _stale(row, settings):
-        _request_refresh(session, row)
-    stats = ValueStats.from_json(row.value_stats) if row.value_stats else None
-    return TenantContext(settings, row.version, stats, row.stats_computed_at)
-
-
-def _request_refresh(session: AsyncSession, row: HintSettingsRow) -> None:
-    now = utcnow()
-    if row.stats_requested_at is not None and now - row.stats_requested_at < REQUEST_GRACE:
-        return
-    row.stats_requested_at = now
-    session.add(row)
-    enqueue(session, row.tenant_id, JOB_KIND, {}, max_attempts=3)
 
 
 @register(JOB_KIND)

@@ -15,10 +15,10 @@ import structlog
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.hints import repository as repo
+from app.hints.context import hint_settings
 from app.hints.schemas import HintOut, Trigger
 from app.hints.service import produce
 from app.hints.settings import MAX_LEAD_DAYS
-from app.hints.stats import settings_of
 from app.hints.withdrawal import withdraw_cancelled
 from app.profiles.linking import RecordResult
 from connectors.base import GuestRecord
@@ -103,7 +103,7 @@ async def after_ingest(
     found = candidates(records, results, now.date())
     if not found:
         return []
-    lead_days = settings_of(await repo.settings_row(session, tenant_id)).lead_days
+    lead_days = (await hint_settings(session, tenant_id)).lead_days
     zones = await repo.timezones(
         session, tenant_id, {a.property_id for a in found if a.property_id}
     )
