@@ -34,8 +34,12 @@ FRESH = {"populate_existing": True}
 
 # The statements a hint runs on every request are built once: building and keying an
 # ORM statement costs more than running it. Parameters: tenant, then the row's key.
-_STAY = (
-    select(Stay)
+_STAY_AND_PROFILE = (
+    select(Stay, Profile)
+    .join(
+        Profile,
+        (col(Profile.id) == col(Stay.profile_id)) & (col(Profile.tenant_id) == col(Stay.tenant_id)),
+    )
     .where(
         Stay.tenant_id == bindparam("tenant"),
         Stay.source == bindparam("source"),
@@ -85,12 +89,13 @@ _TIMEZONES = select(Property.code, Property.timezone).where(
 )
 
 
-async def stay(
+async def stay_and_profile(
     session: AsyncSession, tenant_id: str, source: str, reservation_id: str
-) -> Stay | None:
-    """A reservation by its source id."""
+) -> tuple[Stay, Profile] | None:
+    """A reservation by its source id, and the profile it is filed under."""
     found = await session.exec(
-        _STAY, params={"tenant": tenant_id, "source": source, "reservation": reservation_id}
+        _STAY_AND_PROFILE,
+        params={"tenant": tenant_id, "source": source, "reservation": reservation_id},
     )
     return found.first()
 
@@ -137,35 +142,38 @@ async def latest_decision(
     return found.first()
 
 
+_FINGERPRINT_PARTS = (
+    sa_select(
+        col(Profile.id),
+        col(Profile.merged_into),
+        col(Profile.updated_at),
+        func.coalesce(col(HintSettingsRow.version), literal(0)),
+        col(HintSettingsRow.stats_computed_at),
+        col(Stay.status),
+    )
+    .select_from(Stay)
+    .join(
+        Profile,
+        (col(Profile.id) == col(Stay.profile_id)) & (col(Profile.tenant_id) == col(Stay.tenant_id)),
+    )
+    .outerjoin(HintSettingsRow, col(HintSettingsRow.tenant_id) == col(Stay.tenant_id))
+    .where(
+        col(Stay.tenant_id) == bindparam("tenant"),
+        col(Stay.source) == bindparam("source"),
+        col(Stay.reservation_id) == bindparam("reservation"),
+    )
+)
+
+
 async def fingerprint_parts(
     session: AsyncSession, tenant_id: str, source: str, reservation_id: str
 ) -> tuple[str, str | None, datetime, int, datetime | None, str | None] | None:
     """(profile id, merged into, profile updated_at, settings version, stats time, stay status)
     in one round trip: what decides whether a stored hint is still current."""
-    stmt = (
-        sa_select(
-            col(Profile.id),
-            col(Profile.merged_into),
-            col(Profile.updated_at),
-            func.coalesce(col(HintSettingsRow.version), literal(0)),
-            col(HintSettingsRow.stats_computed_at),
-            col(Stay.status),
-        )
-        .select_from(Stay)
-        .join(
-            Profile,
-            (col(Profile.id) == col(Stay.profile_id)) & (col(Profile.tenant_id) == tenant_id),
-        )
-        .outerjoin(HintSettingsRow, col(HintSettingsRow.tenant_id) == col(Stay.tenant_id))
-        .where(
-            col(Stay.tenant_id) == tenant_id,
-            col(Stay.source) == source,
-            col(Stay.reservation_id) == reservation_id,
-        )
-    )
     await session.flush()  # the statement runs on the connection, past the session
     connection = await session.connection()
-    row = (await connection.execute(stmt)).first()
+    params = {"tenant": tenant_id, "source": source, "reservation": reservation_id}
+    row = (await connection.execute(_FINGERPRINT_PARTS, params)).first()
     if row is None:
         return None
     pid, merged, updated, version, stats_at, status = row

@@ -83,14 +83,15 @@ def to_json(payload: dict[str, object]) -> str:
     return json.dumps(payload, separators=(",", ":"), ensure_ascii=False)
 
 
-async def _live_profile(session: AsyncSession, tenant_id: str, profile_id: str) -> Profile:
+async def _live_profile(session: AsyncSession, tenant_id: str, profile: Profile) -> Profile:
+    """The profile a stay's own profile was merged into, if it was (chains are short)."""
     for _ in range(16):
-        found = await repo.profile(session, tenant_id, profile_id)
+        if profile.merged_into is None:
+            return profile
+        found = await repo.profile(session, tenant_id, profile.merged_into)
         if found is None:
-            raise not_found(f"profile {profile_id}")
-        if found.merged_into is None:
-            return found
-        profile_id = found.merged_into
+            raise not_found(f"profile {profile.merged_into}")
+        profile = found
     raise Problem(500, "merge-chain", "Merge chain too long")
 
 
@@ -122,10 +123,11 @@ async def build(
     session: AsyncSession, tenant_id: str, source: str, reservation_id: str, trigger: Trigger
 ) -> Built:
     """Compute the hint of a stored reservation from the current state of its guest."""
-    stay = await repo.stay(session, tenant_id, source, reservation_id)
-    if stay is None:
+    found = await repo.stay_and_profile(session, tenant_id, source, reservation_id)
+    if found is None:
         raise not_found(f"reservation {source}/{reservation_id}")
-    profile = await _live_profile(session, tenant_id, stay.profile_id)
+    stay, filed_under = found
+    profile = await _live_profile(session, tenant_id, filed_under)
     context: TenantContext = await tenant_context(session, tenant_id)
     records = await repo.records_of(session, tenant_id, profile.id)
     stays = await repo.stays_of(session, tenant_id, profile.id)
