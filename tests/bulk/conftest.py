@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import sqlite3
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -34,7 +36,7 @@ async def refusing(app: FastAPI, backend: str) -> AsyncIterator[Any]:
                 " FOR EACH ROW EXECUTE FUNCTION test_refuse_records()",
             )
         else:
-            await _sql(
+            await _sqlite_ddl(
                 app,
                 "CREATE TRIGGER test_refuse_records BEFORE INSERT ON source_records"
                 f" WHEN {condition} BEGIN SELECT RAISE(ABORT, 'refused by the database'); END",
@@ -52,4 +54,23 @@ async def lift(app: FastAPI, backend: str) -> None:
             "DROP FUNCTION IF EXISTS test_refuse_records()",
         )
     else:
-        await _sql(app, "DROP TRIGGER IF EXISTS test_refuse_records")
+        await _sqlite_ddl(app, "DROP TRIGGER IF EXISTS test_refuse_records")
+
+
+async def _sqlite_ddl(app: FastAPI, statement: str) -> None:
+    """Change the SQLite schema on a connection of its own, outside the service's pool.
+
+    Run on a pooled connection, a `DROP TRIGGER IF EXISTS` once left the trigger in place (the
+    next test's CREATE found it: seen once in CI, not understood); a fresh connection reads
+    the current schema, and the service's connections see the change on their next statement.
+    """
+
+    def run() -> None:
+        connection = sqlite3.connect(str(app.state.engine.url.database), timeout=30)
+        try:
+            with connection:
+                connection.execute(statement)
+        finally:
+            connection.close()
+
+    await asyncio.to_thread(run)
