@@ -358,6 +358,16 @@ async def test_what_an_import_keeps_in_memory_is_what_the_database_holds(
     assert {"linked", "updated"} <= outcomes  # profiles merged, records moved and rewritten
 
 
+async def _kill_the_holding_connection(app: FastAPI, tenant_id: str) -> None:
+    killed = await _rows(
+        app,
+        "SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' AND granted"
+        " AND objid = CAST(hashtextextended(:t, 0) & 4294967295 AS oid) AND objsubid = 1",
+        tenant_id,
+    )
+    assert killed == [(True,)]
+
+
 @pytest.mark.usefixtures("postgres_only")
 async def test_an_import_whose_holding_connection_dies_goes_on_from_the_database(
     app: FastAPI, make_tenant: MakeTenant, tmp_path: Path
@@ -367,13 +377,7 @@ async def test_an_import_whose_holding_connection_dies_goes_on_from_the_database
     tenant = await make_tenant()
     importing = asyncio.create_task(_import(app, tenant, path))
     await _until_a_hundred_stored(app, tenant.tenant_id)
-    killed = await _rows(
-        app,
-        "SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' AND granted"
-        " AND objid = CAST(hashtextextended(:t, 0) & 4294967295 AS oid) AND objsubid = 1",
-        tenant.tenant_id,
-    )
-    assert killed == [(True,)]
+    await _kill_the_holding_connection(app, tenant.tenant_id)
     report = await importing
     assert not report.outcomes["failed"]
     assert 0 < report.batches_from_memory < report.batches
@@ -396,13 +400,7 @@ async def test_letting_go_of_a_tenant_whose_holding_connection_died_does_not_fai
     tenant = await make_tenant()
     async with hold_if_empty(app.state.sessions, tenant.tenant_id) as hold:
         assert hold is not None and hold.mirror is not None
-        killed = await _rows(
-            app,
-            "SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' AND granted"
-            " AND objid = CAST(hashtextextended(:t, 0) & 4294967295 AS oid) AND objsubid = 1",
-            tenant.tenant_id,
-        )
-        assert killed == [(True,)]
+        await _kill_the_holding_connection(app, tenant.tenant_id)
         await hold.release()
         assert hold.mirror is None
     assert (
