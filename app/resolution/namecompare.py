@@ -136,6 +136,7 @@ def initial_fits(a: str, b: str, ga: frozenset[str], gb: frozenset[str]) -> bool
 _VOWELS = frozenset("aeiouy")
 
 
+@lru_cache(maxsize=_NAME_PAIRS)
 def compound_initials(a: str | None, b: str | None) -> bool:
     """One folded given name is the initials of the other, a double name: "jp" or "j p" (from
     "J.P.") for "jean pierre". Only letters that cannot be a name of their own ("jo" can)."""
@@ -387,6 +388,7 @@ _FEMININE_SURNAMES = (
 )
 
 
+@lru_cache(maxsize=_NAME_PAIRS)
 def gendered_surnames(x: str | None, y: str | None) -> bool:
     """True when one surname is the other's masculine or feminine form (a couple, siblings)."""
     if not x or not y or min(len(x), len(y)) < 5:

@@ -213,7 +213,9 @@ def _same_booking(a: NormalisedRecord, b: NormalisedRecord, pair: PairLevels) ->
     One system's records of one booking are its booker and companions: other people. Across
     systems the booking number says which stay; the name says which of its guests.
     """
-    if a.source == b.source or not a.bookings or not set(a.bookings) & set(b.bookings):
+    if not a.bookings or not b.bookings or a.source == b.source:
+        return False
+    if set(a.bookings).isdisjoint(b.bookings):
         return False
     levels = pair.levels
     return levels["family"] in _FAMILY_AGREES and levels["given"] != "else" and not pair.conflicts
