@@ -35,10 +35,10 @@ _encode = msgspec.json.Encoder().encode
 
 
 class TenantMirror:
-    """Records by key (as `batch_repository.ROW_FIELDS` rows, normalised form and data as
-    stored text), profiles with their records, and per key the profile of each record holding
-    it (a list, not a counter: most keys have one holder, and a list of one is a third of the
-    memory of a dict of one)."""
+    """Records by key (as `batch_repository.ROW_FIELDS` rows, the normalised form parsed, the
+    data as stored text), profiles with their records, and per key the profile of each record
+    holding it (a list, not a counter: most keys have one holder, and a list of one is a third
+    of the memory of a dict of one)."""
 
     def __init__(self, tenant_id: str) -> None:
         self.tenant_id = tenant_id
@@ -126,7 +126,7 @@ class TenantMirror:
             row.property_code,
             row.received_at,
             row.updated_at,
-            _encode(row.normalised_json()).decode(),
+            row.norm,  # frozen: shared by the working sets of later batches, never re-parsed
             row.data_text if row.data is None else _encode(row.data).decode(),
         ]
         # Interned: a key shared by many records is held once.

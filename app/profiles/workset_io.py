@@ -123,7 +123,8 @@ def _row_of(record: Any, batch_keys: set[str], profile_keys: dict[str, list[str]
         data_text,
         _profile_created_at,
     ) = record
-    norm = _parsed(normalised)
+    # Stored text from the database; a parsed form from an import's mirror.
+    norm = normalised if isinstance(normalised, NormalisedRecord) else _parsed(normalised)
     if profile_id in profile_keys:
         # Indexed under the keys its profile was found by: candidates are chosen per profile,
         # so this finds what the record's own keys would, without deriving them per neighbour.
