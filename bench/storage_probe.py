@@ -126,8 +126,9 @@ def _instrument(probe: Probe, engine: Any) -> None:
 
 
 _LABELS = (
+    ("ingest_key_hits", "lock + key hits"),
     ("pg_advisory_xact_lock", "lock"),
-    ("CROSS JOIN LATERAL", "key hits"),
+    ("CROSS JOIN LATERAL", "key hits"),  # a tree before migration 0009
     ("do_not_merge", "neighbourhood"),
     ("WITH w0 AS", "writes"),
 )

@@ -5,7 +5,7 @@ long as no one else writes the tenant, keeps what it wrote in memory (`TenantMir
 of reading it back for every batch. Each batch's transaction first makes sure of that:
 
 - PostgreSQL: every writer of a tenant's identity data takes the tenant's advisory lock,
-  shared or exclusive (`workset_io._lock_keys`, `repository.lock_tenant`). The import takes it
+  shared or exclusive (`repository.key_hits`, `repository.lock_tenant`). The import takes it
   at session level and keeps it between batches; a batch looks in `pg_locks` for anyone
   waiting for it (an online record, a person's decision, a rebuild).
 - SQLite: a batch takes the database's write lock first, then reads `PRAGMA data_version`,

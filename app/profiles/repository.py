@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Literal
 
 from sqlalchemy import TextClause, case, text, update
 from sqlmodel import col, select
@@ -25,12 +26,19 @@ class KeyHits:
     known: frozenset[str] = frozenset()  # profiles of the stored records asked for by source id
 
 
+# What a batch locks before its keys are looked up (PostgreSQL): "keys" its keys, each
+# exclusively, and the tenant's lock shared; "tenant" the tenant's lock exclusively; "none"
+# nothing. SQLite has a single writer: it locks nothing.
+Lock = Literal["keys", "tenant", "none"]
+
+
 async def key_hits(
     session: AsyncSession,
     tenant_id: str,
     keys: Collection[str],
     cap: int,
     idents: Collection[tuple[str, str]] = (),
+    lock: Lock = "none",
 ) -> KeyHits:
     """Up to `cap` profiles per key, and per key the number of profiles holding it up to cap+1;
     with `idents`, also the profiles of the stored records with those (source, id) pairs.
@@ -38,15 +46,40 @@ async def key_hits(
     Each key's scan stops after cap+1 distinct profiles, so a key held by a million records
     costs what a rare one does. Counts beyond cap+1 are never needed: an identifier held by
     more than `max_key_profiles` (at most `cap`) profiles is "shared" whatever its true count.
+
+    On PostgreSQL the locks and the lookup are one round trip (the `ingest_key_hits` function
+    of migration 0009), and the lookup sees what every batch it waited for committed.
     """
+    if is_postgres(session):
+        connection = await session.connection()
+        pairs = sorted(set(idents))
+        params = {
+            "tenant": tenant_id,
+            "keys": sorted(keys),
+            "limit": cap + 1,
+            "sources": [source for source, _ in pairs],
+            "ids": [ident for _, ident in pairs],
+            "lock": lock,
+        }
+        rows = (await connection.execute(_KEY_HITS_PG, params)).all()
+        return _key_hits_of([(key, profile_id) for key, profile_id in rows], cap, set())
     if not keys and not idents:
         return KeyHits(frozenset(), {}, {})
-    known: set[str] = set()
-    if is_postgres(session):
-        rows = await _capped_hits_postgres(session, tenant_id, sorted(keys), cap + 1, idents)
-    else:
-        rows = await _capped_hits_sqlite(session, tenant_id, sorted(keys), cap + 1)
-        known = await batch_repo.profiles_of_source_ids(session, tenant_id, idents)
+    found = await _capped_hits_sqlite(session, tenant_id, sorted(keys), cap + 1)
+    known = await batch_repo.profiles_of_source_ids(session, tenant_id, idents)
+    return _key_hits_of(found, cap, known)
+
+
+# One statement shape whatever the number of keys: the function's plans are kept per connection.
+_KEY_HITS_PG = text(
+    "SELECT key, profile_id FROM ingest_key_hits(:tenant, CAST(:keys AS text[]), :limit,"
+    " CAST(:sources AS text[]), CAST(:ids AS text[]), :lock)"
+)
+
+
+def _key_hits_of(rows: list[tuple[str | None, str]], cap: int, known: set[str]) -> KeyHits:
+    """KeyHits from (key, profile) rows, up to cap + 1 per key; a NULL key marks a profile of
+    a stored record asked for by source id."""
     per_key: dict[str, list[str]] = {}
     for key, profile_id in rows:
         if key is None:
@@ -60,40 +93,6 @@ async def key_hits(
         kept,
         frozenset(known),
     )
-
-
-# The profiles of the batch's own records (by source id) come back with a NULL key: one round
-# trip finds both the known records and the candidates.
-_CAPPED_HITS_PG = text(
-    "SELECT k.key, h.profile_id FROM unnest(CAST(:keys AS text[])) AS k(key)"
-    " CROSS JOIN LATERAL (SELECT DISTINCT r.profile_id FROM record_keys AS r"
-    "  WHERE r.tenant_id = :tenant AND r.key = k.key ORDER BY r.profile_id LIMIT :limit) AS h"
-    " UNION ALL SELECT NULL, s.profile_id"
-    " FROM unnest(CAST(:sources AS text[]), CAST(:ids AS text[])) AS i(source, rid)"
-    " JOIN source_records AS s ON s.tenant_id = :tenant AND s.source = i.source"
-    "  AND s.source_record_id = i.rid"
-)
-
-
-async def _capped_hits_postgres(
-    session: AsyncSession,
-    tenant_id: str,
-    keys: list[str],
-    limit: int,
-    idents: Collection[tuple[str, str]],
-) -> list[tuple[str | None, str]]:
-    # One statement shape whatever the number of keys: planned once per connection.
-    connection = await session.connection()
-    pairs = sorted(set(idents))
-    params = {
-        "keys": keys,
-        "tenant": tenant_id,
-        "limit": limit,
-        "sources": [source for source, _ in pairs],
-        "ids": [ident for _, ident in pairs],
-    }
-    result = await connection.execute(_CAPPED_HITS_PG, params)
-    return [(key, profile_id) for key, profile_id in result.all()]
 
 
 _SQLITE_TERMS = 300  # below SQLite's limit of 500 terms in one compound SELECT

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Table, text
+from sqlalchemy import Table
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.core.db import is_postgres
@@ -44,33 +44,20 @@ if TYPE_CHECKING:
 # or one API batch of 1,000 records, would fill it and fail with "out of shared memory".
 KEY_LOCKS_PER_TRANSACTION = 128
 
-# The tenant's lock shared, then each key's exclusively, in one ordered pass: the tenant's
-# first, so a small batch never holds a key while it queues behind a large one; the keys in
-# hash order, so two small batches cannot deadlock.
-_LOCK_KEYS = text(
-    "SELECT count(CASE WHEN o = 0 THEN pg_advisory_xact_lock_shared(h)"
-    " ELSE pg_advisory_xact_lock(h) END) FROM ("
-    "  SELECT 0 AS o, hashtextextended(:tenant, 0) AS h"
-    "  UNION SELECT 1, hashtextextended(:tenant || '|' || k, 0)"
-    "  FROM unnest(CAST(:keys AS text[])) AS k ORDER BY o, h) AS ordered"
-)
-_LOCK_TENANT = text("SELECT pg_advisory_xact_lock(hashtextextended(:tenant, 0))")
 
-
-async def _lock_keys(session: AsyncSession, tenant_id: str, keys: set[str]) -> None:
-    """Serialise batches that share a key (PostgreSQL; SQLite has a single writer).
+async def _locked_key_hits(
+    session: AsyncSession, tenant_id: str, keys: set[str], idents: set[tuple[str, str]]
+) -> repo.KeyHits:
+    """The key hits of a batch, looked up once the batch may write: batches that share a key
+    are serialised (PostgreSQL; SQLite has a single writer).
 
     A small batch (an online record) waits only for batches that share one of its keys; a large
     one (an import's) locks the whole tenant with a single lock, and waits for, and holds up,
     every other batch of the tenant while it runs.
     """
-    if not is_postgres(session) or not keys:
-        return
-    connection = await session.connection()
-    if len(keys) > KEY_LOCKS_PER_TRANSACTION:
-        await connection.execute(_LOCK_TENANT, {"tenant": tenant_id})
-        return
-    await connection.execute(_LOCK_KEYS, {"tenant": tenant_id, "keys": sorted(keys)})
+    lock: repo.Lock = "keys" if len(keys) <= KEY_LOCKS_PER_TRANSACTION else "tenant"
+    cap = CANDIDATE_PROFILES_PER_KEY
+    return await repo.key_hits(session, tenant_id, keys, cap, idents, lock if keys else "none")
 
 
 # Stored profiles loaded per incoming record (a module attribute so a bench can vary it).
@@ -158,10 +145,7 @@ async def load_working_set(
     Stored stays are not read: the write keeps the newer version of a reservation.
     """
     keys = batch_keys(batch)
-    await _lock_keys(session, tenant_id, keys)
-    hits = await repo.key_hits(
-        session, tenant_id, keys, CANDIDATE_PROFILES_PER_KEY, batch_idents(batch)
-    )
+    hits = await _locked_key_hits(session, tenant_id, keys, batch_idents(batch))
     rows, separated = await batch_repo.neighbourhood_rows(
         session, tenant_id, neighbourhood(batch, hits), {i.norm.key for i in batch}
     )

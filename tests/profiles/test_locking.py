@@ -128,6 +128,26 @@ async def test_an_online_record_waits_only_for_a_batch_that_shares_a_key(
 
 
 @pytest.mark.usefixtures("postgres_only")
+async def test_a_record_that_waited_for_a_key_sees_what_the_holder_stored(
+    app: FastAPI, http: httpx.AsyncClient, make_tenant: MakeTenant
+) -> None:
+    tenant = await make_tenant()
+    again = {**_guest(1), "source_record_id": "L-1b"}  # the same guest from another booking
+    async with app.state.sessions() as holding:
+        await _ingest(holding, tenant.tenant_id, [_guest(1)])
+        waiting = asyncio.create_task(_store(app, tenant.tenant_id, [again]))
+        await asyncio.sleep(0.5)
+        assert not waiting.done()  # queued on the keys the first booking holds
+        await holding.commit()
+    await asyncio.wait_for(waiting, 10)
+    # Its lookup ran after the wait: it found the first booking's guest instead of starting a
+    # second profile for the same person.
+    assert await _profile_of(http, tenant.auth, "L-1b") == await _profile_of(
+        http, tenant.auth, "L-1"
+    )
+
+
+@pytest.mark.usefixtures("postgres_only")
 async def test_a_large_batch_holds_up_its_own_tenant_only(
     app: FastAPI, make_tenant: MakeTenant
 ) -> None:
