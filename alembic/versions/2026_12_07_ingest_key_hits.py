@@ -24,6 +24,13 @@ depends_on: str | Sequence[str] | None = None
 # that held them committed. (One plain statement could not: its snapshot is taken before it
 # starts waiting.) Per key, the profiles holding it, up to p_limit; then, with a NULL key, the
 # profiles of the stored records named by (p_sources, p_ids).
+#
+# 'keys' (an online batch) also has the rest of its transaction use generic plans. Its writes
+# are one statement over arrays (`app/profiles/pg_writes.py`); a generic plan cannot know the
+# arrays hold a single row and costs them at ten, so PostgreSQL kept choosing a custom plan and
+# planned the statement anew for every record: 0.2-0.5 ms of the server's CPU each time, for
+# the plan the generic one is (nested loops over the primary keys). Every statement of an online
+# batch looks rows up by key, where the generic plan is the custom one.
 _FUNCTION = """
 CREATE FUNCTION ingest_key_hits(
     p_tenant text, p_keys text[], p_limit integer, p_sources text[], p_ids text[], p_lock text
@@ -31,6 +38,7 @@ CREATE FUNCTION ingest_key_hits(
 #variable_conflict use_column
 BEGIN
     IF p_lock = 'keys' THEN
+        PERFORM set_config('plan_cache_mode', 'force_generic_plan', true);
         PERFORM count(CASE WHEN o = 0 THEN pg_advisory_xact_lock_shared(h)
                       ELSE pg_advisory_xact_lock(h) END)
         FROM (SELECT 0 AS o, hashtextextended(p_tenant, 0) AS h
