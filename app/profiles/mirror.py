@@ -27,8 +27,9 @@ from app.profiles.workset_io import assemble, batch_idents, batch_keys, neighbou
 if TYPE_CHECKING:
     from app.profiles.linking import Incoming
 
-# Records a mirror holds at most: some 3 KB each (stored text, keys, holders), so up to about
-# 180 MB more for the importing process; the rest of a larger import reads the database.
+# Records a mirror holds at most: some 3 KB each (the parsed normalised form, the data as text,
+# keys, holders), so up to about 180 MB more for the importing process; the rest of a larger
+# import reads the database.
 MIRROR_MAX_RECORDS = 60_000
 
 _encode = msgspec.json.Encoder().encode
