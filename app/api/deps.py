@@ -65,7 +65,7 @@ async def reject_nul(request: Request) -> None:
         )
 
 
-def get_settings_dep(request: Request) -> Settings:
+async def get_settings_dep(request: Request) -> Settings:
     """The app's settings."""
     settings: Settings = request.app.state.settings
     return settings

@@ -7,6 +7,7 @@ import hmac
 import secrets
 import time
 from dataclasses import dataclass
+from functools import lru_cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -60,6 +61,9 @@ class AccessClaims:
     expires_at: int
 
 
+# Cached: every request's token is verified with it, and deriving and importing it again took
+# as long as checking the token's signature.
+@lru_cache(maxsize=4)
 def _signing_key(secret_key: str) -> OctKey:
     derived = hmac.new(secret_key.encode(), b"access-token", hashlib.sha256).digest()
     return OctKey.import_key(derived)
@@ -85,18 +89,20 @@ def issue_access_token(
     return token, ttl
 
 
+_REQUIRED_CLAIMS = jwt.JWTClaimsRegistry(
+    iss={"essential": True, "value": _ISSUER},
+    aud={"essential": True, "value": _AUDIENCE},
+    sub={"essential": True},
+    tid={"essential": True},
+    exp={"essential": True},
+)
+
+
 def read_access_token(secret_key: str, token: str) -> AccessClaims | None:
     """The claims of a valid, unexpired token, or None."""
     try:
         decoded = jwt.decode(token, _signing_key(secret_key), algorithms=["HS256"])
-        registry = jwt.JWTClaimsRegistry(
-            iss={"essential": True, "value": _ISSUER},
-            aud={"essential": True, "value": _AUDIENCE},
-            sub={"essential": True},
-            tid={"essential": True},
-            exp={"essential": True},
-        )
-        registry.validate(decoded.claims)
+        _REQUIRED_CLAIMS.validate(decoded.claims)
     except (JoseError, ValueError):
         return None
     claims = decoded.claims
