@@ -9,7 +9,7 @@ from functools import lru_cache
 
 from rapidfuzz.distance import Levenshtein
 
-from app.resolution.location import area_level, house_level, street_level
+from app.resolution.location import area_level, elsewhere, house_level, street_level
 from app.resolution.mailboxes import consumer_domain
 from app.resolution.namecompare import (
     clearly_different_given,
@@ -212,6 +212,9 @@ def _social_level(a: str | None, b: str | None) -> str:
     return "else" if a.partition(":")[0] == b.partition(":")[0] else "null"
 
 
+_PLACE_AGREES = frozenset({"exact", "typo", "jw92", "jw80"})
+
+
 def compare(a: NormalisedRecord, b: NormalisedRecord) -> PairLevels:
     """Compare two records field by field."""
     given = given_level(a.given_key, b.given_key, a.given_groups, b.given_groups)
@@ -245,6 +248,11 @@ def compare(a: NormalisedRecord, b: NormalisedRecord) -> PairLevels:
         "document": document,
         "social": _social_level(a.social, b.social),
     }
+    if (levels["street"] in _PLACE_AGREES or levels["house"] in _PLACE_AGREES) and elsewhere(a, b):
+        # "12 Main Street" in two towns is two addresses, as apart as two different streets.
+        for comp in ("house", "street"):
+            if levels[comp] != "null":
+                levels[comp] = "else"
     conflicts: set[str] = set()
     agrees: set[str] = set()
     if dob == "else":

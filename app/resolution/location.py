@@ -160,3 +160,17 @@ def area_level(a: NormalisedRecord, b: NormalisedRecord) -> str:
     if postcode is False or city is False:
         return "else"
     return "null"
+
+
+# Below this similarity two city names are two cities, not one name misspelt.
+_OTHER_CITY = 70
+
+
+def elsewhere(a: NormalisedRecord, b: NormalisedRecord) -> bool:
+    """Both records give a postcode and a city, and both differ by more than a slip of the
+    keyboard: two places, where a street of the same name is another street."""
+    if not (a.postcode and b.postcode and a.city and b.city):
+        return False
+    if OSA.distance(a.postcode, b.postcode, score_cutoff=2) < 2:
+        return False
+    return not fuzz.ratio(a.city, b.city, score_cutoff=_OTHER_CITY)

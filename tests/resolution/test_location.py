@@ -6,8 +6,9 @@ from typing import Any
 
 import pytest
 
+from app.resolution.compare import compare
 from app.resolution.location import area_level, house_level, split_line, street_level
-from tests.resolution.builders import guest
+from tests.resolution.builders import guest, resolve
 
 
 @pytest.mark.parametrize(
@@ -101,3 +102,44 @@ def test_a_typo_in_the_suburb_keeps_street_and_postcode_evidence() -> None:
     assert (a.house, b.house) == ("80", "80")
     assert street_level(a.street, b.street) == "exact"
     assert area_level(a, b) == "both"
+
+
+BOSTON = {"line1": "12 Oak Street", "city": "Boston", "postcode": "02118", "country": "US"}
+
+
+@pytest.mark.parametrize(
+    ("other", "house", "street"),
+    [
+        (BOSTON, "exact", "exact"),
+        ({**BOSTON, "city": "Denver", "postcode": "80202"}, "else", "else"),  # another town
+        (
+            {**BOSTON, "line1": "13 Oak Street", "city": "Denver", "postcode": "80202"},
+            "else",
+            "else",
+        ),
+        ({**BOSTON, "postcode": "02181"}, "exact", "exact"),  # a postcode slip
+        ({**BOSTON, "city": "Bostn", "postcode": "02110"}, "exact", "exact"),  # a city slip
+        ({**BOSTON, "city": None, "postcode": "80202"}, "exact", "exact"),  # cannot tell
+        (
+            {**BOSTON, "line1": "40 Mill Lane", "city": "Denver", "postcode": "80202"},
+            "else",
+            "else",
+        ),
+    ],
+)
+def test_a_street_of_the_same_name_in_another_town_is_another_address(
+    other: dict[str, Any], house: str, street: str
+) -> None:
+    levels = compare(guest(address=BOSTON), guest(address=other)).levels
+    assert (levels["house"], levels["street"]) == (house, street)
+
+
+def test_namesakes_on_same_named_streets_of_two_towns_are_not_queued_for_review() -> None:
+    # Same name, same "12 Oak Street", nothing else: one town is a question for a person (a
+    # father and son share both), two towns are two guests.
+    name = {"first_name": "Anna", "last_name": "Weber"}
+    denver = {**BOSTON, "city": "Denver", "postcode": "80202"}
+    _, same_town = resolve(guest(**name, address=BOSTON), guest(**name, address=BOSTON))
+    _, two_towns = resolve(guest(**name, address=BOSTON), guest(**name, address=denver))
+    assert same_town[1].action == "review"
+    assert two_towns[1].action == "new"
