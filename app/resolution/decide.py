@@ -23,10 +23,10 @@ from app.resolution.score import (
 )
 from app.resolution.types import Candidate, Decision, NormalisedRecord, PairEvidence
 
-# Recorded with the model version on every decision ("fs-default-1/e3"): bump it with each
+# Recorded with the model version on every decision ("fs-default-1/e4"): bump it with each
 # change to the decision rules, so explain shows which rules decided and decisions made before
 # an upgrade can be told apart (`guestid resolve --rebuild` decides them again).
-ENGINE_VERSION = "e3"
+ENGINE_VERSION = "e4"
 _STRONG_BONUS = 1000.0  # ranks identifier-rule links above any score
 # Bits by which the best profile must beat a profile of a different person it also matches
 # before the link is safe: "A. Krüger" with the twins' shared phone scores the same on both.
@@ -90,6 +90,14 @@ def _rank(s: Scored) -> tuple[bool, float]:
 _BLOCKED = frozenset({"uncorroborated", "verified-emails-differ"})
 
 
+def _in_touch(s: Scored) -> bool:
+    """The pair shares a personal identifier, or an inbox or landline a household may share."""
+    levels = s.evidence.levels
+    return (
+        personal_agrees(s) or levels["email"] == "exact_named" or levels["phone"] == "exact_fixed"
+    )
+
+
 def _judge(scored: Sequence[Scored], model: MatchModel, thresholds: Thresholds) -> _Verdict:
     """Link, review or ignore one profile, from its pairs and its profile-level score."""
     best = scored[0] if len(scored) == 1 else max(scored, key=_rank)
@@ -116,7 +124,10 @@ def _judge(scored: Sequence[Scored], model: MatchModel, thresholds: Thresholds) 
     )
     score = max(best.evidence.weight, union) + (_STRONG_BONUS if best.strong else 0.0)
     linkable = not vetoed and (p_link >= thresholds.merge_probability or best.strong)
-    reviewable = p_any >= thresholds.review_probability or best.strong
+    # A relative by the veto with nothing but the family name and the place in common (Anna and
+    # Peter Weber of one address): a reviewer could only say "two people" again.
+    relative = vetoed and not any(map(_in_touch, scored))
+    reviewable = best.strong or (p_any >= thresholds.review_probability and not relative)
     return _Verdict(score, linkable, reviewable)
 
 

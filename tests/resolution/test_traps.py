@@ -294,3 +294,33 @@ def test_trap_stays_apart(case: str, first: dict[str, Any], second: dict[str, An
     store, decisions = resolve(a, b)
     assert not together(store, a, b), case
     assert decisions[1].action in ("new", "review")
+
+
+# (case, second record, action): the first is Anna Weber at home; each second record is a
+# relative of hers. With nothing but the family name and the address in common, the engine's
+# own "relative" verdict stands; a shared inbox or landline is left for a person to judge.
+RELATIVES: list[tuple[str, dict[str, Any], str]] = [
+    ("husband at the same address", {"first_name": "Peter"}, "new"),
+    (
+        "husband on the household landline",
+        {"first_name": "Peter", "phone": "+49 30 1234567"},
+        "review",
+    ),
+    ("husband with the family inbox", {"first_name": "Peter", "email": "webers@web.de"}, "review"),
+]
+
+
+@pytest.mark.parametrize(("case", "second", "action"), RELATIVES, ids=[r[0] for r in RELATIVES])
+def test_a_relative_is_queued_for_review_only_when_they_share_a_contact(
+    case: str, second: dict[str, Any], action: str
+) -> None:
+    anna = {
+        "first_name": "Anna",
+        "last_name": "Weber",
+        "email": "webers@web.de",
+        "phone": "+49 30 1234567",
+        "address": DE_HOME,
+    }
+    peter = {"last_name": "Weber", "address": DE_HOME, **second}
+    _, decisions = resolve(guest(**anna), guest(**peter))
+    assert decisions[1].action == action, case
