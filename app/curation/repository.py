@@ -98,6 +98,16 @@ async def reviews(
     return [(item, source, ident, profile) for item, source, ident, profile in rows]
 
 
+async def open_reviews(session: AsyncSession, tenant_id: str) -> Sequence[ReviewItem]:
+    """The tenant's open review items, oldest first."""
+    stmt = (
+        select(ReviewItem)
+        .where(ReviewItem.tenant_id == tenant_id, ReviewItem.status == "open")
+        .order_by(col(ReviewItem.created_at), col(ReviewItem.id))
+    )
+    return (await session.exec(stmt)).all()
+
+
 async def review(session: AsyncSession, tenant_id: str, review_id: str) -> ReviewItem | None:
     """One review item of the tenant."""
     stmt = select(ReviewItem).where(ReviewItem.tenant_id == tenant_id, ReviewItem.id == review_id)

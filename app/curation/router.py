@@ -84,7 +84,9 @@ def _review_view(item: ReviewItem, source: str, ident: str, profile_id: str) -> 
 async def list_reviews(
     session: SessionDep,
     client: ProfilesReader,
-    status: Annotated[Literal["open", "approved", "rejected"] | None, Query()] = "open",
+    status: Annotated[
+        Literal["open", "approved", "rejected", "withdrawn"] | None, Query()
+    ] = "open",
     order: Annotated[
         repo.ReviewOrder,
         Query(

@@ -183,14 +183,19 @@ async def resolve_review(
         survivor = await oldest_profile(session, tenant_id, live)
         await merge_profiles(session, tenant_id, survivor, live, decided_by)
     else:
-        for candidate_id in item.candidate_profile_ids:
-            candidate = await resolve_profile(session, tenant_id, candidate_id)
-            if candidate.id == record.profile_id:
-                continue
-            for other in await profiles_repo.records_of_profiles(
-                session, tenant_id, [candidate.id]
-            ):
-                await repo.add_rule(session, tenant_id, _key(record), _key(other), decided_by)
+        candidates = [
+            (await resolve_profile(session, tenant_id, c)).id for c in item.candidate_profile_ids
+        ]
+        if record.profile_id in candidates:
+            raise Problem(
+                409,
+                "already-one-guest",
+                "The record already belongs to this guest",
+                f"profile {record.profile_id} took in the record after the review was queued; "
+                "unmerge it to keep them apart",
+            )
+        for other in await profiles_repo.records_of_profiles(session, tenant_id, candidates):
+            await repo.add_rule(session, tenant_id, _key(record), _key(other), decided_by)
     item.status = "approved" if approve else "rejected"
     item.resolved_at = utcnow()
     item.resolved_by = decided_by

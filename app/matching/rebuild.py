@@ -16,6 +16,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.core.db import member_of
+from app.matching.rebuild_reviews import reconcile_reviews
 from app.matching.service import MatchingConfig
 from app.models import DoNotMerge, MatchDecision, MustLink, Profile, RecordKey, SourceRecord
 from app.models.base import utcnow
@@ -43,6 +44,9 @@ class RebuildReport:
     profiles_created: int
     profiles_retired: int
     records_rekeyed: int = 0  # records whose normal form or blocking keys changed
+    reviews_opened: int = 0
+    reviews_withdrawn: int = 0  # answered by the new clustering, or no longer raised
+    reviews_kept: int = 0
 
 
 async def rebuild(
@@ -108,13 +112,19 @@ async def rebuild(
         profile.updated_at = utcnow()
         session.add(profile)
     rekeyed = await _rewrite_keys(session, tenant_id, rows, norm_of)
+    reviews = await reconcile_reviews(session, tenant_id, store, by_key, decided_by)
     for profile_id in touched - retired:
         await refresh_profile(session, tenant_id, profile_id)
     session.add(
         Event(
             tenant_id=tenant_id,
             type="guests.rebuilt",
-            payload={"records_moved": moved, "matcher_version": matching.model.version},
+            payload={
+                "records_moved": moved,
+                "reviews_opened": reviews.opened,
+                "reviews_withdrawn": reviews.withdrawn,
+                "matcher_version": matching.model.version,
+            },
         )
     )
     return RebuildReport(
@@ -125,6 +135,9 @@ async def rebuild(
         profiles_created=created,
         profiles_retired=len(retired),
         records_rekeyed=rekeyed,
+        reviews_opened=reviews.opened,
+        reviews_withdrawn=reviews.withdrawn,
+        reviews_kept=reviews.kept,
     )
 
 

@@ -201,7 +201,7 @@ def _resolve(
     ws.touched.add(target)
     if data.get("stay"):
         ws.upsert_stay(row, data["stay"], record.updated_at)
-    evidence = _evidence(decision)
+    evidence = decision_evidence(decision)
     ws.decisions.append(
         {
             "id": new_id(),
@@ -226,7 +226,7 @@ def _resolve(
                 "candidate_profile_ids": list(decision.review_with),
                 "evidence": evidence,
                 "reason": decision.reason[:200],
-                "probability": _review_probability(decision),
+                "probability": review_probability(decision),
                 "arrival": record.stay.arrival if record.stay else None,
                 "status": "open",
                 "created_at": now,
@@ -242,13 +242,13 @@ def _resolve(
 EVIDENCE_PAIRS = 8
 
 
-def _evidence(decision: Decision) -> list[dict[str, Any]]:
+def decision_evidence(decision: Decision) -> list[dict[str, Any]]:
     ranked = sorted(decision.evidence, key=lambda e: (e.rule is not None, e.weight), reverse=True)
     strongest = ranked[:EVIDENCE_PAIRS]
     return [e.as_json() for e in strongest]
 
 
-def _review_probability(decision: Decision) -> float | None:
+def review_probability(decision: Decision) -> float | None:
     """How likely the record is one of the guests it is reviewed against."""
     wanted = set(decision.review_with)
     chances = [e.probability for e in decision.evidence if e.profile_id in wanted]

@@ -28,7 +28,7 @@ class MemoryStore:
     members: dict[str, list[str]] = field(default_factory=dict)
     index: dict[str, list[str]] = field(default_factory=dict)
     separated: set[frozenset[str]] = field(default_factory=set)
-    reviews: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)
+    reviews: dict[str, Decision] = field(default_factory=dict)  # record key -> review decision
     _next: int = 0
 
     def _new_profile(self) -> str:
@@ -93,12 +93,20 @@ class MemoryStore:
             target = self._new_profile()
             self.members[target] = []
             if decision.action == "review":
-                self.reviews.append((record.key, decision.review_with))
+                self.reviews[record.key] = decision
         self.profile_of[record.key] = target
         self.members[target].append(record.key)
         for key in keys:
             self.index.setdefault(key, []).append(record.key)
         return decision
+
+    def review_candidates(self, key: str) -> list[str]:
+        """One record of each profile `key` was queued for review against, likeliest first."""
+        decision = self.reviews[key]
+        first_record: dict[str, str] = {}
+        for pair in decision.evidence:
+            first_record.setdefault(pair.profile_id, pair.other)
+        return [first_record[p] for p in decision.review_with if p in first_record]
 
     def add_all(self, records: Iterable[NormalisedRecord]) -> None:
         """Resolve records in arrival order."""

@@ -205,6 +205,28 @@ async def test_review_approval_merges(http: httpx.AsyncClient, tenant: TenantCli
     assert len(profile["records"]) == 2
 
 
+async def test_rejecting_a_review_whose_record_has_since_joined_the_candidate_is_refused(
+    http: httpx.AsyncClient, tenant: TenantClient
+) -> None:
+    maria = await _post(http, tenant, _holder())
+    peter = await _post(http, tenant, _partner())
+    (item,) = (await http.get("/v1/reviews", headers=tenant.auth)).json()["items"]
+    merged = await http.post(
+        f"/v1/profiles/{maria['profile_id']}/merge",
+        json={"profile_ids": [peter["profile_id"]]},
+        headers=tenant.auth,
+    )
+    assert merged.status_code == 200
+    # "Different guests" cannot hold while both sit in one profile: the reviewer must unmerge.
+    rejected = await http.post(f"/v1/reviews/{item['id']}/reject", headers=tenant.auth)
+    assert rejected.status_code == 409
+    assert rejected.json()["type"].endswith("/already-one-guest")
+    (still,) = (await http.get("/v1/reviews", headers=tenant.auth)).json()["items"]
+    assert still["id"] == item["id"]
+    approved = await http.post(f"/v1/reviews/{item['id']}/approve", headers=tenant.auth)
+    assert approved.status_code == 200
+
+
 async def test_reviews_of_another_tenant_are_invisible(
     http: httpx.AsyncClient, make_tenant: MakeTenant
 ) -> None:

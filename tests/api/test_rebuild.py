@@ -231,3 +231,70 @@ async def test_a_record_arriving_during_a_rebuild_is_not_left_on_a_retired_profi
     assert {r[0] for r in rows} == {"W-1", "W-2", "W-3"}
     assert len({r[1] for r in rows}) == 1, rows  # one guest
     assert all(r[2] is None and r[3] == 3 for r in rows), rows  # on a live profile
+
+
+def _household(family: str, n: int) -> list[dict[str, Any]]:
+    """Two people sharing one inbox: queued for review whatever the thresholds."""
+    inbox = {"last_name": family, "email": f"{family.lower()}s@example.com", "email_verified": True}
+    return [
+        _walkin(f"{family}-1", first_name="Maria", date_of_birth="1983-11-20", **inbox),
+        _walkin(f"{family}-2", first_name="Peter", date_of_birth=f"197{n}-07-02", **inbox),
+    ]
+
+
+async def _reviews(http: httpx.AsyncClient, tenant: TenantClient, status: str) -> list[Any]:
+    response = await http.get("/v1/reviews", params={"status": status}, headers=tenant.auth)
+    assert response.status_code == 200, response.text
+    return list(response.json()["items"])
+
+
+async def test_rebuild_brings_the_review_queue_in_line_with_its_decisions(
+    app: FastAPI, http: httpx.AsyncClient, tenant: TenantClient
+) -> None:
+    # Under a strict review band two visits of one name in one city are two guests; the
+    # shipped band queues them for a person, and a rebuild under it must do the same.
+    async with transaction(app.state.sessions) as session:
+        strict = Thresholds(merge_probability=0.99, review_probability=0.98)
+        await set_thresholds(session, tenant.tenant_id, strict)
+    place = {"first_name": "Jonas", "last_name": "Berglund", "address": {"city": "Uppsala"}}
+    records = [*_household("Weber", 1), *_household("Novak", 2), _walkin("J-1", **place)]
+    records.append(_walkin("J-2", **place))
+    results = (await http.post("/v1/records", json=records, headers=tenant.auth)).json()
+    outcomes = [r["outcome"] for r in results["results"]]
+    assert outcomes == ["created", "review", "created", "review", "created", "created"]
+    weber, novak = (await _reviews(http, tenant, "open"))[::-1]
+    assert weber["record"]["source_record_id"] == "Weber-2"
+    # A person puts the Novaks together by hand without answering their review.
+    merged = await http.post(
+        f"/v1/profiles/{novak['candidate_profile_ids'][0]}/merge",
+        json={"profile_ids": [novak["profile_id"]]},
+        headers=tenant.auth,
+    )
+    assert merged.status_code == 200
+    async with transaction(app.state.sessions) as session:
+        await set_thresholds(session, tenant.tenant_id, Thresholds())
+
+    report = await _rebuild(app, tenant)
+    assert (report.reviews_opened, report.reviews_withdrawn, report.reviews_kept) == (1, 1, 1)
+    assert report.records_moved == 0
+
+    queue = {i["record"]["source_record_id"]: i for i in await _reviews(http, tenant, "open")}
+    assert queue.keys() == {"Weber-2", "J-2"}
+    assert queue["Weber-2"]["id"] == weber["id"]
+    assert queue["Weber-2"]["candidate_profile_ids"] == weber["candidate_profile_ids"]
+    jonas = await _profile_of(http, tenant, "walkin", "J-1")
+    raised = queue["J-2"]
+    assert raised["candidate_profile_ids"] == [jonas]
+    assert raised["evidence"][0]["profile_id"] == jonas  # stored ids, not the rebuild's own
+    assert 0.8 < raised["probability"] < 0.98
+    (withdrawn,) = await _reviews(http, tenant, "withdrawn")
+    assert (withdrawn["id"], withdrawn["resolved_by"]) == (novak["id"], "test")
+    closed = await http.post(f"/v1/reviews/{novak['id']}/approve", headers=tenant.auth)
+    assert closed.status_code == 409
+
+    explained = await http.get(f"/v1/profiles/{raised['profile_id']}/explain", headers=tenant.auth)
+    decisions = explained.json()["records"][0]["decisions"]
+    assert [d["action"] for d in decisions] == ["new", "review"]
+
+    again = await _rebuild(app, tenant)
+    assert (again.reviews_opened, again.reviews_withdrawn, again.reviews_kept) == (0, 0, 2)
