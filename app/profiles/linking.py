@@ -237,15 +237,9 @@ def _resolve(
     return _result(record, outcome, row.id, target, merged)
 
 
-# Evidence kept per decision: the strongest pairs explain it; the long tail of weak candidates
-# (common names) would multiply storage without explaining anything.
-EVIDENCE_PAIRS = 8
-
-
 def decision_evidence(decision: Decision) -> list[dict[str, Any]]:
-    ranked = sorted(decision.evidence, key=lambda e: (e.rule is not None, e.weight), reverse=True)
-    strongest = ranked[:EVIDENCE_PAIRS]
-    return [e.as_json() for e in strongest]
+    """The evidence stored with a decision, as JSON."""
+    return [e.as_json() for e in decision.strongest_evidence()]
 
 
 def review_probability(decision: Decision) -> float | None:

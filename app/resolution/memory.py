@@ -93,7 +93,7 @@ class MemoryStore:
             target = self._new_profile()
             self.members[target] = []
             if decision.action == "review":
-                self.reviews[record.key] = decision
+                self.reviews[record.key] = decision.for_review()
         self.profile_of[record.key] = target
         self.members[target].append(record.key)
         for key in keys:

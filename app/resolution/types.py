@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any, Literal
 
 Action = Literal["new", "link", "review"]
+
+
+# Evidence kept per decision: the strongest pairs explain it; the long tail of weak candidates
+# (common names) would multiply storage without explaining anything.
+EVIDENCE_PAIRS = 8
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,3 +103,24 @@ class Decision:
     matcher_version: str = ""
     reason: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
+
+    def strongest_evidence(self, count: int = EVIDENCE_PAIRS) -> tuple[PairEvidence, ...]:
+        """The pairs that explain the decision: deciding rules first, then the heaviest."""
+        ranked = sorted(self.evidence, key=lambda e: (e.rule is not None, e.weight), reverse=True)
+        return tuple(ranked[:count])
+
+    def for_review(self) -> Decision:
+        """This review decision with only the evidence a review item shows and ranks by.
+
+        That is the strongest pairs and the likeliest pair of each profile under review: a
+        rebuild holds the decision of every uncertain record, and common names bring dozens.
+        """
+        kept = {id(e) for e in self.strongest_evidence()}
+        best: dict[str, PairEvidence] = {}
+        for pair in self.evidence:
+            if pair.profile_id in self.review_with:
+                held = best.get(pair.profile_id)
+                if held is None or pair.probability > held.probability:
+                    best[pair.profile_id] = pair
+        kept.update(id(e) for e in best.values())
+        return replace(self, evidence=tuple(e for e in self.evidence if id(e) in kept))
