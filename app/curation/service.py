@@ -175,6 +175,12 @@ async def resolve_review(
     record = await repo.record_by_id(session, tenant_id, item.record_id)
     if record is None:
         raise not_found("the record of this review")
+    # Decided before the merge, which settles the other open reviews it answers.
+    item.status = "approved" if approve else "rejected"
+    item.resolved_at = utcnow()
+    item.resolved_by = decided_by
+    session.add(item)
+    await session.flush()
     if approve:
         live = [
             (await resolve_profile(session, tenant_id, p)).id
@@ -183,23 +189,14 @@ async def resolve_review(
         survivor = await oldest_profile(session, tenant_id, live)
         await merge_profiles(session, tenant_id, survivor, live, decided_by)
     else:
-        candidates = [
-            (await resolve_profile(session, tenant_id, c)).id for c in item.candidate_profile_ids
-        ]
-        if record.profile_id in candidates:
-            raise Problem(
-                409,
-                "already-one-guest",
-                "The record already belongs to this guest",
-                f"profile {record.profile_id} took in the record after the review was queued; "
-                "unmerge it to keep them apart",
-            )
-        for other in await profiles_repo.records_of_profiles(session, tenant_id, candidates):
-            await repo.add_rule(session, tenant_id, _key(record), _key(other), decided_by)
-    item.status = "approved" if approve else "rejected"
-    item.resolved_at = utcnow()
-    item.resolved_by = decided_by
-    session.add(item)
+        for candidate_id in item.candidate_profile_ids:
+            candidate = await resolve_profile(session, tenant_id, candidate_id)
+            if candidate.id == record.profile_id:
+                continue
+            for other in await profiles_repo.records_of_profiles(
+                session, tenant_id, [candidate.id]
+            ):
+                await repo.add_rule(session, tenant_id, _key(record), _key(other), decided_by)
     return item
 
 

@@ -68,6 +68,8 @@ class ReviewItem(SQLModel, table=True):
     __table_args__ = (
         sa.Index("ix_review_items_tenant_status", "tenant_id", "status"),
         sa.Index("ix_review_items_tenant_status_arrival", "tenant_id", "status", "arrival"),
+        # A merge looks up the open items of the records it moved.
+        sa.Index("ix_review_items_record", "record_id"),
     )
 
     id: str = id_field()

@@ -20,6 +20,7 @@ from app.matching.service import MatchingConfig
 from app.models.base import new_id, utcnow
 from app.profiles.codec import to_json
 from app.profiles.mirror import TenantMirror
+from app.profiles.reviews import settle_reviews
 from app.profiles.search import search_keys
 from app.profiles.workset import Row, WorkingSet
 from app.profiles.workset_io import load_working_set, write_changes
@@ -129,6 +130,8 @@ async def ingest_batch(
     ws, results = resolved.ws, resolved.results
     await write_changes(session, ws)
     final = ws.final_profile
+    if ws.merged_into:
+        await settle_reviews(session, tenant_id, {final(p) for p in ws.merged_into}, decided_by)
     return [
         RecordResult(
             r.source,

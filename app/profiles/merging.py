@@ -9,6 +9,7 @@ from app.models.base import utcnow
 from app.models.ops import Event
 from app.profiles import repository as repo
 from app.profiles.golden import RecordView, profile_columns
+from app.profiles.reviews import settle_reviews
 
 
 async def oldest_profile(session: AsyncSession, tenant_id: str, profile_ids: list[str]) -> str:
@@ -25,7 +26,8 @@ async def merge_into(
     decided_by: str,
     decision_id: str | None = None,
 ) -> None:
-    """Fold `merged` profiles into `survivor`, leaving a forwarding pointer and an event each."""
+    """Fold `merged` profiles into `survivor`, leaving a forwarding pointer and an event each;
+    the open reviews the merge answered are settled."""
     if not merged:
         return
     await repo.move_profiles(session, tenant_id, dict.fromkeys(merged, survivor))
@@ -51,6 +53,7 @@ async def merge_into(
                 payload={"survivor_id": survivor, "merged_id": profile.id},
             )
         )
+    await settle_reviews(session, tenant_id, [survivor], decided_by)
 
 
 async def refresh_profile(session: AsyncSession, tenant_id: str, profile_id: str) -> None:

@@ -205,7 +205,7 @@ async def test_review_approval_merges(http: httpx.AsyncClient, tenant: TenantCli
     assert len(profile["records"]) == 2
 
 
-async def test_rejecting_a_review_whose_record_has_since_joined_the_candidate_is_refused(
+async def test_a_merge_by_hand_withdraws_the_review_it_answered(
     http: httpx.AsyncClient, tenant: TenantClient
 ) -> None:
     maria = await _post(http, tenant, _holder())
@@ -217,14 +217,46 @@ async def test_rejecting_a_review_whose_record_has_since_joined_the_candidate_is
         headers=tenant.auth,
     )
     assert merged.status_code == 200
-    # "Different guests" cannot hold while both sit in one profile: the reviewer must unmerge.
+    assert (await http.get("/v1/reviews", headers=tenant.auth)).json()["items"] == []
+    params = {"status": "withdrawn"}
+    (withdrawn,) = (await http.get("/v1/reviews", params=params, headers=tenant.auth)).json()[
+        "items"
+    ]
+    assert withdrawn["id"] == item["id"]
+    assert withdrawn["resolved_by"] == f"client:{tenant.client_id}"
+    # "Different guests" cannot be answered any more: the reviewer unmerges instead.
     rejected = await http.post(f"/v1/reviews/{item['id']}/reject", headers=tenant.auth)
     assert rejected.status_code == 409
-    assert rejected.json()["type"].endswith("/already-one-guest")
-    (still,) = (await http.get("/v1/reviews", headers=tenant.auth)).json()["items"]
-    assert still["id"] == item["id"]
-    approved = await http.post(f"/v1/reviews/{item['id']}/approve", headers=tenant.auth)
-    assert approved.status_code == 200
+    assert rejected.json()["type"].endswith("/review-closed")
+
+
+async def test_a_record_that_bridges_two_guests_settles_the_reviews_between_them(
+    http: httpx.AsyncClient, tenant: TenantClient
+) -> None:
+    # Four visits of one name in one town: J-2 and J-3 wait for a person; J-4 carries J-1's
+    # email and J-3's birth date, so the engine joins J-1 and J-3 on its own.
+    jonas = {"source": "walkin", "first_name": "Jonas", "last_name": "Berglund"}
+    town = {**jonas, "address": {"city": "Uppsala"}}
+    email, born = {"email": "jonas.berglund@example.se"}, {"date_of_birth": "1981-04-09"}
+    visits = [
+        {**town, "source_record_id": "J-1", **email},
+        {**town, "source_record_id": "J-2", "phone": "+46 70 123 4567"},
+        {**town, "source_record_id": "J-3", **born},
+    ]
+    results = (await _post(http, tenant, visits))["results"]
+    assert [r["outcome"] for r in results] == ["created", "review", "review"]
+    j1, j2, j3 = (r["profile_id"] for r in results)
+    queue = (await http.get("/v1/reviews", headers=tenant.auth)).json()["items"]
+    asked = {i["record"]["source_record_id"]: i["candidate_profile_ids"] for i in queue}
+    assert asked == {"J-2": [j1], "J-3": [j2, j1]}
+
+    bridge = await _post(http, tenant, {**town, "source_record_id": "J-4", **email, **born})
+    assert bridge["outcome"] == "linked"
+    assert {bridge["profile_id"], *bridge["merged_profile_ids"]} == {j1, j3}
+    queue = (await http.get("/v1/reviews", headers=tenant.auth)).json()["items"]
+    asked = {i["record"]["source_record_id"]: i["candidate_profile_ids"] for i in queue}
+    # J-3 now sits with J-1: only J-2 is still a question for it, and for J-2 nothing changed.
+    assert asked == {"J-2": [j1], "J-3": [j2]}
 
 
 async def test_reviews_of_another_tenant_are_invisible(
