@@ -83,12 +83,12 @@ async def reconcile_reviews(
 def _wanted(store: MemoryStore, by_key: Mapping[str, SourceRecord]) -> dict[str, _Wanted]:
     """Review items the rebuild raises, by record id: candidates not already the record's own."""
     wanted: dict[str, _Wanted] = {}
-    for key, decision in store.reviews.items():
+    for key, candidates in store.open_reviews().items():
         row = by_key[key]
-        profiles = dict.fromkeys(by_key[k].profile_id for k in store.review_candidates(key))
-        profiles.pop(row.profile_id, None)
+        profiles = dict.fromkeys(by_key[k].profile_id for k in candidates)
+        profiles.pop(row.profile_id, None)  # joined by a person's must-link
         if profiles:
-            wanted[row.id] = _Wanted(row, list(profiles), decision)
+            wanted[row.id] = _Wanted(row, list(profiles), store.reviews[key])
     return wanted
 
 

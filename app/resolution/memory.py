@@ -108,6 +108,17 @@ class MemoryStore:
             first_record.setdefault(pair.profile_id, pair.other)
         return [first_record[p] for p in decision.review_with if p in first_record]
 
+    def open_reviews(self) -> dict[str, list[str]]:
+        """The reviews a person still has to decide, as the service keeps its queue: per record,
+        one record of each candidate profile that has not been merged with it since."""
+        still: dict[str, list[str]] = {}
+        for key in self.reviews:
+            own = self.profile_of[key]
+            left = [r for r in self.review_candidates(key) if self.profile_of[r] != own]
+            if left:
+                still[key] = left
+        return still
+
     def add_all(self, records: Iterable[NormalisedRecord]) -> None:
         """Resolve records in arrival order."""
         for record in records:
