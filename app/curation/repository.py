@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from datetime import date
-from typing import Literal
+from typing import Any, Literal, cast
 
-from sqlalchemy import case
+from sqlalchemy import Date, and_, case, func, literal, or_
+from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import col, delete, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -58,6 +59,45 @@ async def add_rule(session: AsyncSession, tenant_id: str, a: str, b: str, create
 
 
 ReviewOrder = Literal["priority", "newest", "probability"]
+# What sorts after every arrival and below every probability: items without one come last.
+_NO_ARRIVAL = date.max
+_NO_PROBABILITY = -1.0
+
+
+def _sort_keys(order: ReviewOrder, today: date) -> list[tuple[ColumnElement[Any], bool]]:
+    """The queue's ordering as (expression, descending) pairs; the id (time-ordered, newest
+    last) breaks every tie, so a position in the queue is a row's values of these."""
+    likeliest = func.coalesce(col(ReviewItem.probability), _NO_PROBABILITY)
+    newest = cast(ColumnElement[Any], col(ReviewItem.id))
+    if order == "newest":
+        return [(newest, True)]
+    if order == "probability":
+        return [(likeliest, True), (newest, True)]
+    upcoming = case((col(ReviewItem.arrival) >= today, ReviewItem.arrival))
+    soonest = func.coalesce(upcoming, literal(_NO_ARRIVAL, Date))
+    return [(soonest, False), (likeliest, True), (newest, True)]
+
+
+def position(item: ReviewItem, order: ReviewOrder, today: date) -> list[Any]:
+    """The item's values of the queue's sort keys (as `_sort_keys` computes them)."""
+    likeliest = item.probability if item.probability is not None else _NO_PROBABILITY
+    if order == "newest":
+        return [item.id]
+    if order == "probability":
+        return [likeliest, item.id]
+    upcoming = item.arrival if item.arrival is not None and item.arrival >= today else None
+    return [upcoming or _NO_ARRIVAL, likeliest, item.id]
+
+
+def _after(keys: list[tuple[ColumnElement[Any], bool]], values: list[Any]) -> ColumnElement[bool]:
+    """Rows that sort after the position `values` under `keys`."""
+    pairs = list(zip(keys, values, strict=True))
+    (column, descending), value = pairs[-1]
+    beyond: ColumnElement[bool] = column < value if descending else column > value
+    for (column, descending), value in reversed(pairs[:-1]):
+        further = column < value if descending else column > value
+        beyond = or_(further, and_(column == value, beyond))
+    return beyond
 
 
 async def reviews(
@@ -67,8 +107,10 @@ async def reviews(
     limit: int,
     order: ReviewOrder,
     today: date,
+    after: list[Any] | None = None,
 ) -> Sequence[tuple[ReviewItem, str, str, str]]:
-    """Review items with their record (source, id, current profile), in the asked order.
+    """Review items with their record (source, id, current profile), in the asked order,
+    from the position `after` (`position` of the last item of the page before) on.
 
     priority: guests arriving from `today` on first, soonest first; then the likeliest
     matches; then the newest.
@@ -85,15 +127,10 @@ async def reviews(
     )
     if status:
         stmt = stmt.where(ReviewItem.status == status)
-    newest = col(ReviewItem.created_at).desc()
-    likeliest = col(ReviewItem.probability).desc().nulls_last()
-    if order == "newest":
-        stmt = stmt.order_by(newest)
-    elif order == "probability":
-        stmt = stmt.order_by(likeliest, newest)
-    else:
-        upcoming = case((col(ReviewItem.arrival) >= today, ReviewItem.arrival))
-        stmt = stmt.order_by(upcoming.asc().nulls_last(), likeliest, newest)
+    keys = _sort_keys(order, today)
+    if after is not None:
+        stmt = stmt.where(_after(keys, after))
+    stmt = stmt.order_by(*(column.desc() if desc else column.asc() for column, desc in keys))
     rows = (await session.exec(stmt.limit(limit))).all()
     return [(item, source, ident, profile) for item, source, ident, profile in rows]
 

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query
 
 from app.api.deps import ProfilesReader, ProfilesWriter, SessionDep
 from app.curation import repository as repo
-from app.curation import service
+from app.curation import review_cursor, service
 from app.curation.schemas import (
     Explanation,
     MergeRequest,
@@ -95,11 +95,21 @@ async def list_reviews(
         ),
     ] = "priority",
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    cursor: Annotated[
+        str | None, Query(description="next_cursor of the page before, with the same order.")
+    ] = None,
 ) -> ReviewList:
-    """Possible matches waiting for a person to decide."""
+    """Possible matches waiting for a person to decide, a page at a time."""
     today = datetime.now(UTC).date()
-    rows = await repo.reviews(session, client.tenant_id, status, limit, order, today)
-    return ReviewList(items=[_review_view(*row) for row in rows])
+    after = review_cursor.decode(cursor, order)
+    rows = await repo.reviews(session, client.tenant_id, status, limit + 1, order, today, after)
+    last = rows[limit - 1][0] if len(rows) > limit else None
+    return ReviewList(
+        items=[_review_view(*row) for row in rows[:limit]],
+        next_cursor=review_cursor.encode(order, repo.position(last, order, today))
+        if last
+        else None,
+    )
 
 
 @router.post("/reviews/{review_id}/approve", response_model=ReviewOut)

@@ -59,6 +59,9 @@ class ReviewOut(BaseModel):
 
 class ReviewList(BaseModel):
     items: list[ReviewOut]
+    next_cursor: str | None = Field(
+        description="Pass as `cursor` (with the same order) for the next page; null at the end."
+    )
 
 
 class ReviewDecision(BaseModel):

@@ -343,3 +343,42 @@ async def test_review_queue_puts_the_soonest_arrivals_first(
     ]
     bad = await http.get("/v1/reviews", params={"order": "random"}, headers=tenant.auth)
     assert bad.status_code == 422
+
+
+async def test_the_review_queue_pages_through_every_item_once_in_each_order(
+    http: httpx.AsyncClient, tenant: TenantClient
+) -> None:
+    today = datetime.now(UTC).date()
+    # Equal probabilities and shared arrival dates: ties the id has to break.
+    arrivals = [None, today + timedelta(days=1), today + timedelta(days=1), None, today]
+    families = ["Weber", "Novak", "Rossi", "Tanaka", "Okafor"]
+    for n, arrival in enumerate(arrivals):
+        house = {"email": f"household{n}@example.com", "last_name": families[n]}
+        await _post(http, tenant, {**_holder(), "source_record_id": f"H-{n}", **house})
+        partner = _partner(source_record_id=f"P-{n}", **house)
+        if arrival is not None:
+            stay = {"arrival": arrival.isoformat(), "departure": arrival.isoformat()}
+            partner["stay"] = {"reservation_id": f"S-{n}", **stay}
+        assert (await _post(http, tenant, partner))["outcome"] == "review"
+
+    for order in ("priority", "newest", "probability"):
+        whole = await http.get("/v1/reviews", params={"order": order}, headers=tenant.auth)
+        expected = [i["id"] for i in whole.json()["items"]]
+        assert len(expected) == 5 and whole.json()["next_cursor"] is None
+        paged: list[str] = []
+        params: dict[str, Any] = {"order": order, "limit": 2}
+        while True:
+            page = (await http.get("/v1/reviews", params=params, headers=tenant.auth)).json()
+            paged += [i["id"] for i in page["items"]]
+            if page["next_cursor"] is None:
+                break
+            params["cursor"] = page["next_cursor"]
+        assert paged == expected, order
+
+    first = await http.get("/v1/reviews", params={"limit": 2}, headers=tenant.auth)
+    cursor = first.json()["next_cursor"]
+    other_order = {"order": "newest", "cursor": cursor}
+    for params in (other_order, {"cursor": "not-a-cursor"}, {"cursor": cursor[:-4]}):
+        bad = await http.get("/v1/reviews", params=params, headers=tenant.auth)
+        assert bad.status_code == 422, params
+        assert bad.json()["type"].endswith("/invalid-cursor")
