@@ -10,11 +10,11 @@ from fastapi import APIRouter, Query
 from app.api.deps import ProfilesReader, ProfilesWriter, SessionDep
 from app.curation import repository as repo
 from app.curation import review_cursor, service
+from app.curation.review_views import review_views
 from app.curation.schemas import (
     Explanation,
     MergeRequest,
     MergeResult,
-    RecordId,
     ReviewDecision,
     ReviewList,
     ReviewOut,
@@ -60,24 +60,9 @@ async def unmerge(
 async def _review_out(session: SessionDep, tenant_id: str, item: ReviewItem) -> ReviewOut:
     record = await repo.record_by_id(session, tenant_id, item.record_id)
     assert record is not None
-    return _review_view(item, record.source, record.source_record_id, record.profile_id)
-
-
-def _review_view(item: ReviewItem, source: str, ident: str, profile_id: str) -> ReviewOut:
-    return ReviewOut(
-        id=item.id,
-        status=item.status,
-        record=RecordId(source=source, source_record_id=ident),
-        profile_id=profile_id,
-        candidate_profile_ids=item.candidate_profile_ids,
-        reason=item.reason,
-        probability=item.probability,
-        arrival=item.arrival,
-        evidence=item.evidence,
-        created_at=item.created_at,
-        resolved_at=item.resolved_at,
-        resolved_by=item.resolved_by,
-    )
+    row = (item, record.source, record.source_record_id, record.profile_id)
+    (view,) = await review_views(session, tenant_id, [row])
+    return view
 
 
 @router.get("/reviews", response_model=ReviewList)
@@ -105,7 +90,7 @@ async def list_reviews(
     rows = await repo.reviews(session, client.tenant_id, status, limit + 1, order, today, after)
     last = rows[limit - 1][0] if len(rows) > limit else None
     return ReviewList(
-        items=[_review_view(*row) for row in rows[:limit]],
+        items=await review_views(session, client.tenant_id, rows[:limit]),
         next_cursor=review_cursor.encode(order, repo.position(last, order, today))
         if last
         else None,

@@ -7,6 +7,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from app.profiles.schemas import ProfileSummary
+
 
 class RecordId(BaseModel):
     model_config = ConfigDict(extra="forbid")
@@ -46,6 +48,10 @@ class ReviewOut(BaseModel):
     record: RecordId
     profile_id: str
     candidate_profile_ids: list[str]
+    guest: ProfileSummary | None = Field(description="The record's guest as it stands now.")
+    candidates: list[ProfileSummary] = Field(
+        description="The guests the record may be, as they stand now (merges followed)."
+    )
     reason: str
     probability: float | None = Field(
         description="Match probability toward the likeliest candidate guest."

@@ -178,6 +178,11 @@ async def test_shared_inbox_goes_to_review_and_reject_keeps_them_apart(
     item = queue[0]
     assert item["record"] == {"source": "pms", "source_record_id": "R-2"}
     assert item["candidate_profile_ids"] == [maria["profile_id"]]
+    # The reviewer sees both guests side by side.
+    assert (item["guest"]["first_name"], item["guest"]["date_of_birth"]) == ("Peter", "1979-07-02")
+    (candidate,) = item["candidates"]
+    assert candidate["id"] == maria["profile_id"]
+    assert (candidate["first_name"], candidate["date_of_birth"]) == ("Maria", "1983-11-20")
 
     rejected = await http.post(f"/v1/reviews/{item['id']}/reject", headers=tenant.auth)
     assert rejected.status_code == 200
@@ -257,6 +262,9 @@ async def test_a_record_that_bridges_two_guests_settles_the_reviews_between_them
     asked = {i["record"]["source_record_id"]: i["candidate_profile_ids"] for i in queue}
     # J-3 now sits with J-1: only J-2 is still a question for it, and for J-2 nothing changed.
     assert asked == {"J-2": [j1], "J-3": [j2]}
+    shown = {i["record"]["source_record_id"]: i for i in queue}
+    assert [(c["id"], c["record_count"]) for c in shown["J-2"]["candidates"]] == [(j1, 3)]
+    assert shown["J-2"]["guest"]["id"] == j2
 
 
 async def test_reviews_of_another_tenant_are_invisible(
@@ -382,3 +390,23 @@ async def test_the_review_queue_pages_through_every_item_once_in_each_order(
         bad = await http.get("/v1/reviews", params=params, headers=tenant.auth)
         assert bad.status_code == 422, params
         assert bad.json()["type"].endswith("/invalid-cursor")
+
+
+async def test_a_review_shows_a_candidate_merged_since_where_it_went(
+    http: httpx.AsyncClient, tenant: TenantClient
+) -> None:
+    maria = await _post(http, tenant, _holder())
+    await _post(http, tenant, _partner())
+    elsewhere = {"source": "widget", "source_record_id": "w-9", "first_name": "Mia"}
+    other = await _post(http, tenant, {**elsewhere, "last_name": "Lindqvist"})
+    # A person folds Maria's profile into another one: her id now forwards there.
+    merged = await http.post(
+        f"/v1/profiles/{other['profile_id']}/merge",
+        json={"profile_ids": [maria["profile_id"]]},
+        headers=tenant.auth,
+    )
+    assert merged.status_code == 200
+    (item,) = (await http.get("/v1/reviews", headers=tenant.auth)).json()["items"]
+    assert item["candidate_profile_ids"] == [maria["profile_id"]]  # as queued
+    (candidate,) = item["candidates"]
+    assert (candidate["id"], candidate["record_count"]) == (other["profile_id"], 2)
