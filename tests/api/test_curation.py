@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import httpx
@@ -321,12 +321,12 @@ async def test_matching_thresholds(http: httpx.AsyncClient, make_tenant: MakeTen
     ] == current["merge_probability"]
 
 
-async def test_review_queue_puts_the_soonest_arrivals_first(
-    http: httpx.AsyncClient, tenant: TenantClient
+async def _queue_couples(
+    http: httpx.AsyncClient, tenant: TenantClient, arrivals: list[date | None]
 ) -> None:
-    today = datetime.now(UTC).date()
-    arrivals = [None, today + timedelta(days=2), today + timedelta(days=1), today - timedelta(30)]
-    families = ["Weber", "Novak", "Rossi", "Tanaka"]
+    """One couple sharing an inbox per arrival: the partner P-n waits for review, with a stay
+    arriving then (or none)."""
+    families = ["Weber", "Novak", "Rossi", "Tanaka", "Okafor"]
     for n, arrival in enumerate(arrivals):
         house = {"email": f"household{n}@example.com", "last_name": families[n]}
         await _post(http, tenant, {**_holder(), "source_record_id": f"H-{n}", **house})
@@ -335,6 +335,14 @@ async def test_review_queue_puts_the_soonest_arrivals_first(
             stay = {"arrival": arrival.isoformat(), "departure": arrival.isoformat()}
             partner["stay"] = {"reservation_id": f"S-{n}", **stay}
         assert (await _post(http, tenant, partner))["outcome"] == "review"
+
+
+async def test_review_queue_puts_the_soonest_arrivals_first(
+    http: httpx.AsyncClient, tenant: TenantClient
+) -> None:
+    today = datetime.now(UTC).date()
+    arrivals = [None, today + timedelta(days=2), today + timedelta(days=1), today - timedelta(30)]
+    await _queue_couples(http, tenant, arrivals)
 
     queue = (await http.get("/v1/reviews", headers=tenant.auth)).json()["items"]
     assert [i["record"]["source_record_id"] for i in queue][:2] == ["P-2", "P-1"]
@@ -359,15 +367,7 @@ async def test_the_review_queue_pages_through_every_item_once_in_each_order(
     today = datetime.now(UTC).date()
     # Equal probabilities and shared arrival dates: ties the id has to break.
     arrivals = [None, today + timedelta(days=1), today + timedelta(days=1), None, today]
-    families = ["Weber", "Novak", "Rossi", "Tanaka", "Okafor"]
-    for n, arrival in enumerate(arrivals):
-        house = {"email": f"household{n}@example.com", "last_name": families[n]}
-        await _post(http, tenant, {**_holder(), "source_record_id": f"H-{n}", **house})
-        partner = _partner(source_record_id=f"P-{n}", **house)
-        if arrival is not None:
-            stay = {"arrival": arrival.isoformat(), "departure": arrival.isoformat()}
-            partner["stay"] = {"reservation_id": f"S-{n}", **stay}
-        assert (await _post(http, tenant, partner))["outcome"] == "review"
+    await _queue_couples(http, tenant, arrivals)
 
     for order in ("priority", "newest", "probability"):
         whole = await http.get("/v1/reviews", params={"order": order}, headers=tenant.auth)
