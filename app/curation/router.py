@@ -85,13 +85,14 @@ async def list_reviews(
     ] = None,
 ) -> ReviewList:
     """Possible matches waiting for a person to decide, a page at a time."""
-    today = datetime.now(UTC).date()
     after = review_cursor.decode(cursor, order)
-    rows = await repo.reviews(session, client.tenant_id, status, limit + 1, order, today, after)
+    today = (after.today if after else None) or datetime.now(UTC).date()
+    position = after.position if after else None
+    rows = await repo.reviews(session, client.tenant_id, status, limit + 1, order, today, position)
     last = rows[limit - 1][0] if len(rows) > limit else None
     return ReviewList(
         items=await review_views(session, client.tenant_id, rows[:limit]),
-        next_cursor=review_cursor.encode(order, repo.position(last, order, today))
+        next_cursor=review_cursor.encode(order, repo.position(last, order, today), today)
         if last
         else None,
     )

@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import httpx
+import pytest
 
 from tests.api.samples import anna
 from tests.conftest import MakeTenant, TenantClient
@@ -390,6 +391,33 @@ async def test_the_review_queue_pages_through_every_item_once_in_each_order(
         bad = await http.get("/v1/reviews", params=params, headers=tenant.auth)
         assert bad.status_code == 422, params
         assert bad.json()["type"].endswith("/invalid-cursor")
+
+
+async def test_a_queue_paged_across_midnight_shows_each_item_once(
+    http: httpx.AsyncClient, tenant: TenantClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    today = datetime.now(UTC).date()
+    # Arriving today: upcoming on the first page's day, past on the next.
+    arrivals = [today, today + timedelta(days=1), None, today]
+    await _queue_couples(http, tenant, arrivals)
+    whole = await http.get("/v1/reviews", headers=tenant.auth)
+    expected = [i["id"] for i in whole.json()["items"]]
+
+    first = (await http.get("/v1/reviews", params={"limit": 1}, headers=tenant.auth)).json()
+
+    class Tomorrow(datetime):
+        @classmethod
+        def now(cls, tz: Any = None) -> Tomorrow:
+            return cls.combine(today + timedelta(days=1), datetime.min.time(), tz)
+
+    monkeypatch.setattr("app.curation.router.datetime", Tomorrow)
+    paged = [i["id"] for i in first["items"]]
+    params: dict[str, Any] = {"limit": 1, "cursor": first["next_cursor"]}
+    while params["cursor"] is not None:
+        page = (await http.get("/v1/reviews", params=params, headers=tenant.auth)).json()
+        paged += [i["id"] for i in page["items"]]
+        params["cursor"] = page["next_cursor"]
+    assert paged == expected
 
 
 async def test_a_review_shows_a_candidate_merged_since_where_it_went(
