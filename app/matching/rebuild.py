@@ -123,6 +123,7 @@ async def rebuild(
                 "records_moved": moved,
                 "reviews_opened": reviews.opened,
                 "reviews_withdrawn": reviews.withdrawn,
+                "reviews_kept": reviews.kept,
                 "matcher_version": matching.model.version,
             },
         )

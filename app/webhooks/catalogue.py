@@ -37,15 +37,18 @@ EVENT_TYPES: dict[str, EventType] = {
             "(`cancelled`). Should the reservation return, a new hint.created follows.",
             "property",
         ),
-        EventType("guest.created", "A new guest profile was created.", "tenant"),
+        EventType("guest.created", "A new guest profile was created. Data: profile_id.", "tenant"),
         EventType(
             "guest.merged",
-            "Two profiles were found to be one guest: merged_id now forwards to survivor_id.",
+            "Two profiles were found to be one guest: merged_id now forwards to survivor_id. "
+            "Data: survivor_id, merged_id, profile_id (the survivor).",
             "tenant",
         ),
         EventType(
             "guest.unmerged",
-            "A wrong merge was undone: the records listed moved to split_profile_id.",
+            "A wrong merge was undone: the records listed moved to split_profile_id. Data: "
+            "profile_id (the profile they left), split_profile_id, records (`source:id` each), "
+            "decided_by.",
             "tenant",
         ),
         EventType(
@@ -55,7 +58,10 @@ EVENT_TYPES: dict[str, EventType] = {
         ),
         EventType(
             "guests.rebuilt",
-            "The tenant's profiles were rebuilt by a new matcher: profile ids may have moved.",
+            "The tenant's profiles were rebuilt by a new matcher: profile ids may have moved "
+            "(a retired id forwards to where most of its records went). Data: records_moved, "
+            "reviews_opened, reviews_withdrawn, reviews_kept (the open review queue after it), "
+            "matcher_version.",
             "tenant",
         ),
     )

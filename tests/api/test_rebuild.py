@@ -14,7 +14,7 @@ from app.core.db import transaction
 from app.ingest.service import ingest_records
 from app.matching.rebuild import RebuildReport, rebuild
 from app.matching.service import matching_for, set_thresholds, train_model
-from app.models import Profile, SourceRecord
+from app.models import Event, Profile, SourceRecord
 from app.profiles.repository import lock_tenant
 from app.resolution.model import Thresholds
 from connectors.base import GuestRecord
@@ -292,6 +292,13 @@ async def test_rebuild_brings_the_review_queue_in_line_with_its_decisions(
 
     again = await _rebuild(app, tenant)
     assert (again.reviews_opened, again.reviews_withdrawn, again.reviews_kept) == (0, 0, 1)
+    async with transaction(app.state.sessions) as session:
+        stmt = select(Event).where(
+            Event.tenant_id == tenant.tenant_id, Event.type == "guests.rebuilt"
+        )
+        rebuilt = [e.payload for e in (await session.exec(stmt.order_by(Event.created_at))).all()]
+    counts = [(p["reviews_opened"], p["reviews_withdrawn"], p["reviews_kept"]) for p in rebuilt]
+    assert counts == [(1, 0, 1), (0, 1, 1), (0, 0, 1)]
 
 
 async def test_rebuild_withdraws_a_review_its_clustering_answered(
