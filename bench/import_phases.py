@@ -85,6 +85,26 @@ def _time_statements(engine: Any) -> None:
             SPENT[f"sql COPY {table}"] += time.perf_counter() - started
 
     asyncpg.Connection.copy_records_to_table = timed_copy  # type: ignore[method-assign]
+    _time_driver_statements()
+
+
+def _time_driver_statements() -> None:
+    """Time the statements sent to asyncpg directly (app/core/pg_driver.py)."""
+    try:
+        from app.core import pg_driver
+    except ImportError:  # a tree from before it
+        return
+    for name in ("fetch", "execute"):
+        original = getattr(pg_driver, name)
+
+        async def timed(session: Any, sql: str, *args: Any, _original: Any = original) -> Any:
+            started = time.perf_counter()
+            try:
+                return await _original(session, sql, *args)
+            finally:
+                SPENT["sql " + _label(sql)] += time.perf_counter() - started
+
+        setattr(pg_driver, name, timed)
 
 
 async def _import(

@@ -106,7 +106,7 @@ def _instrument(probe: Probe, engine: Any) -> None:
     probe.time_async(service, "after_ingest", "hints")
     # Every message exchange with the server: BEGIN/COMMIT and pings go through execute/fetchrow.
     probe.count_round_trips(asyncpg.Connection, "prepare", prepare=True)
-    for name in ("execute", "executemany", "fetchrow", "copy_records_to_table"):
+    for name in ("execute", "executemany", "fetch", "fetchrow", "copy_records_to_table"):
         probe.count_round_trips(asyncpg.Connection, name)
     for name in ("fetch", "executemany"):
         probe.count_round_trips(PreparedStatement, name)
@@ -123,6 +123,32 @@ def _instrument(probe: Probe, engine: Any) -> None:
         probe.sql += spent
         label = statement_label(statement)
         probe.by_statement[label] = probe.by_statement.get(label, 0.0) + spent
+
+    _time_driver_statements(probe)
+
+
+def _time_driver_statements(probe: Probe) -> None:
+    """Count and time the statements a tree sends to asyncpg directly (app/core/pg_driver.py),
+    as the SQLAlchemy events above do for the rest."""
+    try:
+        from app.core import pg_driver
+    except ImportError:  # a tree from before it
+        return
+    for name in ("fetch", "execute"):
+        original = getattr(pg_driver, name)
+
+        async def timed(session: Any, sql: str, *args: Any, _original: Any = original) -> Any:
+            probe.statements += 1
+            started = time.perf_counter()
+            try:
+                return await _original(session, sql, *args)
+            finally:
+                spent = time.perf_counter() - started
+                probe.sql += spent
+                label = statement_label(sql)
+                probe.by_statement[label] = probe.by_statement.get(label, 0.0) + spent
+
+        setattr(pg_driver, name, timed)
 
 
 _LABELS = (

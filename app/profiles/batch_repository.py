@@ -6,13 +6,14 @@ from collections.abc import Callable, Collection, Sequence
 from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import ColumnElement, Table, Text, bindparam, cast, func, insert, or_, text, update
+from sqlalchemy import ColumnElement, Table, Text, bindparam, cast, func, insert, or_, update
 from sqlalchemy import select as sa_select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import col, delete
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from app.core import pg_driver
 from app.core.db import is_postgres, member_of
 from app.models import (
     DoNotMerge,
@@ -97,16 +98,12 @@ async def neighbourhood_rows(
 ) -> tuple[list[Any], set[frozenset[str]]]:
     """Every record of the profiles with its profile's creation time (tuples in the order of
     ROW_FIELDS), and the do-not-merge pairs touching those records or `record_keys`."""
-    connection = await session.connection()
     if is_postgres(session):
-        result = await connection.execute(
-            _NEIGHBOURHOOD_PG,
-            {"tenant": tenant_id, "profiles": list(profile_ids), "keys": sorted(record_keys)},
-        )
+        args = (tenant_id, list(profile_ids), sorted(record_keys))
         records: list[Any] = []
         ages: dict[str, Any] = {}
         separated: set[frozenset[str]] = set()
-        for row in result.all():
+        for row in await pg_driver.fetch(session, _NEIGHBOURHOOD_PG, *args):
             if row[0] is not None:
                 records.append(row)
             elif row[1] is None:
@@ -114,6 +111,7 @@ async def neighbourhood_rows(
             else:
                 separated.add(frozenset((row[1], row[2])))
         return [(*r[:-1], ages.get(r[3])) for r in records], separated
+    connection = await session.connection()
     created = (
         sa_select(col(Profile.created_at))
         .where(col(Profile.id) == col(SourceRecord.profile_id), col(Profile.tenant_id) == tenant_id)
@@ -150,21 +148,21 @@ ROW_FIELDS = (
 # what decides), then each profile's age as a row without id or source (one lookup per profile,
 # not per record), then the do-not-merge pairs as rows without an id (record_a and record_b in
 # the source columns). A record's key is "<source>:<source_record_id>".
-_NEIGHBOURHOOD_PG = text(
+_NEIGHBOURHOOD_PG = (
     "WITH r AS (SELECT sr.id, sr.source, sr.source_record_id, sr.profile_id, sr.content_hash,"
     " sr.source_version, sr.property_code, sr.received_at, sr.updated_at,"
     " CAST(sr.normalised AS TEXT) AS normalised, CAST(sr.data AS TEXT) AS data,"
     " CAST(NULL AS TIMESTAMPTZ) AS profile_created_at"
     " FROM source_records AS sr"
-    " WHERE sr.tenant_id = :tenant AND sr.profile_id = ANY(CAST(:profiles AS VARCHAR[])))"
+    " WHERE sr.tenant_id = $1 AND sr.profile_id = ANY(CAST($2 AS VARCHAR[])))"
     " SELECT * FROM r UNION ALL"
     " SELECT NULL, NULL, NULL, p.id, NULL, NULL, NULL, NULL, NULL, NULL, NULL, p.created_at"
     " FROM profiles AS p"
-    " WHERE p.tenant_id = :tenant AND p.id = ANY(CAST(:profiles AS VARCHAR[])) UNION ALL"
+    " WHERE p.tenant_id = $1 AND p.id = ANY(CAST($2 AS VARCHAR[])) UNION ALL"
     " SELECT NULL, d.record_a, d.record_b, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL"
     " FROM do_not_merge AS d, (SELECT ARRAY(SELECT r.source || ':' || r.source_record_id FROM r)"
-    " || CAST(:keys AS VARCHAR[]) AS keys) AS k"
-    " WHERE d.tenant_id = :tenant AND (d.record_a = ANY(k.keys) OR d.record_b = ANY(k.keys))"
+    " || CAST($3 AS VARCHAR[]) AS keys) AS k"
+    " WHERE d.tenant_id = $1 AND (d.record_a = ANY(k.keys) OR d.record_b = ANY(k.keys))"
 )
 
 

@@ -16,6 +16,7 @@ from sqlalchemy import Column, Table
 from sqlalchemy.engine import Dialect
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from app.core import pg_driver
 from app.profiles.batch_repository import COPY_FROM_ROWS, STAY_UPDATED_COLUMNS, insert_rows
 
 Kind = Literal["insert", "update", "upsert_stay", "upsert_key"]
@@ -61,8 +62,7 @@ async def execute(session: AsyncSession, writes: Writes) -> None:
         parts = [part for part in parts if part[0] != "insert"]
     if not parts and not writes.rekeyed:
         return
-    connection = await session.connection()
-    dialect = connection.dialect
+    dialect = session.get_bind().dialect
     args: list[Any] = [writes.tenant_id]
     ctes: list[str] = []
     if writes.rekeyed and writes.key_table is not None:
@@ -73,7 +73,7 @@ async def execute(session: AsyncSession, writes: Writes) -> None:
         ctes.append(f"w{len(ctes)} AS ({_statement(kind, table, names, arrays)})")
     # $1, the tenant, filters the updates; the final SELECT types it when no update is there.
     sql = f"WITH {', '.join(ctes)} SELECT CAST($1 AS VARCHAR)"
-    await connection.exec_driver_sql(sql, tuple(args))
+    await pg_driver.execute(session, sql, *args)
 
 
 def _stale_keys_deletion(args: list[Any], writes: Writes, dialect: Any) -> str:

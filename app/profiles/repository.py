@@ -11,6 +11,7 @@ from sqlalchemy import TextClause, case, text, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from app.core import pg_driver
 from app.core.db import is_postgres
 from app.models import Profile, RecordKey, SourceRecord, Stay
 from app.profiles import batch_repository as batch_repo
@@ -51,17 +52,10 @@ async def key_hits(
     of migration 0009), and the lookup sees what every batch it waited for committed.
     """
     if is_postgres(session):
-        connection = await session.connection()
         pairs = sorted(set(idents))
-        params = {
-            "tenant": tenant_id,
-            "keys": sorted(keys),
-            "limit": cap + 1,
-            "sources": [source for source, _ in pairs],
-            "ids": [ident for _, ident in pairs],
-            "lock": lock,
-        }
-        rows = (await connection.execute(_KEY_HITS_PG, params)).all()
+        sources, ids = [source for source, _ in pairs], [ident for _, ident in pairs]
+        args = (tenant_id, sorted(keys), cap + 1, sources, ids, lock)
+        rows = await pg_driver.fetch(session, _KEY_HITS_PG, *args)
         return _key_hits_of([(key, profile_id) for key, profile_id in rows], cap, set())
     if not keys and not idents:
         return KeyHits(frozenset(), {}, {})
@@ -71,9 +65,9 @@ async def key_hits(
 
 
 # One statement shape whatever the number of keys: the function's plans are kept per connection.
-_KEY_HITS_PG = text(
-    "SELECT key, profile_id FROM ingest_key_hits(:tenant, CAST(:keys AS text[]), :limit,"
-    " CAST(:sources AS text[]), CAST(:ids AS text[]), :lock)"
+_KEY_HITS_PG = (
+    "SELECT key, profile_id FROM ingest_key_hits($1, CAST($2 AS text[]), $3,"
+    " CAST($4 AS text[]), CAST($5 AS text[]), $6)"
 )
 
 

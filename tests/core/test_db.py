@@ -1,4 +1,5 @@
-"""The PostgreSQL pool replaces connections the server closed, without pinging each checkout."""
+"""The PostgreSQL pool replaces connections the server closed, without pinging each checkout;
+statements sent to asyncpg directly belong to the session's transaction."""
 
 from __future__ import annotations
 
@@ -6,7 +7,11 @@ import asyncio
 
 import pytest
 from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.ext.asyncio import async_sessionmaker
+from sqlmodel.ext.asyncio.session import AsyncSession
 
+from app.core import pg_driver
 from app.core.config import Settings
 from app.core.db import create_engine
 
@@ -32,3 +37,36 @@ async def test_a_connection_closed_by_the_server_is_replaced(settings: Settings)
     finally:
         await engine.dispose()
         await admin.dispose()
+
+
+async def test_statements_sent_to_the_driver_run_in_the_session_transaction(
+    settings: Settings,
+) -> None:
+    if settings.is_sqlite:
+        pytest.skip("statements sent to asyncpg are PostgreSQL's")
+    engine = create_engine(settings.database_url)
+    sessions = async_sessionmaker(engine, class_=AsyncSession, expire_on_commit=False)
+    held = text("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND objid = 724911")
+    try:
+        async with sessions() as session:
+            # The first statement of the transaction: its lock lasts until the rollback.
+            await pg_driver.execute(session, "SELECT pg_advisory_xact_lock($1)", 724911)
+            async with engine.connect() as other:
+                assert (await other.execute(held)).scalar_one() == 1
+            await session.rollback()
+        async with engine.connect() as other:
+            assert (await other.execute(held)).scalar_one() == 0
+
+        async with sessions() as session:
+            await pg_driver.execute(session, "CREATE TEMP TABLE t (id int PRIMARY KEY)")
+            await pg_driver.execute(session, "INSERT INTO t VALUES ($1)", 1)
+            assert [tuple(r) for r in await pg_driver.fetch(session, "SELECT id FROM t")] == [(1,)]
+            # The errors callers handle are SQLAlchemy's (a write race answers 409).
+            with pytest.raises(IntegrityError):
+                await pg_driver.execute(session, "INSERT INTO t VALUES ($1)", 1)
+            await session.rollback()
+        async with sessions() as session:
+            with pytest.raises(DBAPIError):
+                await pg_driver.fetch(session, "SELECT id FROM t")  # rolled back with the rest
+    finally:
+        await engine.dispose()
