@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Literal
 
-from sqlalchemy import Column, Table
+from sqlalchemy import Table
 from sqlalchemy.engine import Dialect
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -68,8 +68,9 @@ async def execute(session: AsyncSession, writes: Writes) -> None:
     if writes.rekeyed and writes.key_table is not None:
         ctes.append(f"w0 AS ({_stale_keys_deletion(args, writes, dialect)})")
     for kind, table, rows in parts:
-        names = _names(table, rows[0], kind)
-        arrays = f"unnest({', '.join(_param(args, table, n, rows, dialect) for n in names)})"
+        columns = _columns(table, tuple(rows[0]), kind, dialect)
+        arrays = f"unnest({', '.join(_array(args, column, rows) for column in columns)})"
+        names = [column.name for column in columns]
         ctes.append(f"w{len(ctes)} AS ({_statement(kind, table, names, arrays)})")
     # $1, the tenant, filters the updates; the final SELECT types it when no update is there.
     sql = f"WITH {', '.join(ctes)} SELECT CAST($1 AS VARCHAR)"
@@ -81,8 +82,9 @@ def _stale_keys_deletion(args: list[Any], writes: Writes, dialect: Any) -> str:
     table = writes.key_table
     assert table is not None
     kept = next((rows for kind, _, rows in writes.parts if kind == "upsert_key"), [])
-    ids = _param(args, table, "record_id", [{"record_id": i} for i in writes.rekeyed], dialect)
-    held = ", ".join(_param(args, table, name, kept, dialect) for name in ("record_id", "key"))
+    record_id, key = _columns(table, ("record_id", "key"), "insert", dialect)
+    ids = _array(args, record_id, [{"record_id": i} for i in writes.rekeyed])
+    held = f"{_array(args, record_id, kept)}, {_array(args, key, kept)}"
     # NOT EXISTS, not NOT IN: an anti-join the planner can hash whatever the batch's size.
     return (
         f"DELETE FROM {table.name} AS t WHERE t.tenant_id = $1"  # noqa: S608
@@ -91,18 +93,38 @@ def _stale_keys_deletion(args: list[Any], writes: Writes, dialect: Any) -> str:
     )
 
 
-def _names(table: Table, row: dict[str, Any], kind: Kind) -> list[str]:
+@dataclass(frozen=True)
+class _Column:
+    """How one column's values travel: as an array of this SQL type, converted as SQLAlchemy
+    would convert them (JSON to text, UTC timestamps)."""
+
+    name: str  # "_id": the primary key an update matches on
+    sql_type: str
+    convert: Callable[[Any], Any] | None
+
+
+@lru_cache(maxsize=256)
+def _columns(
+    table: Table, present: tuple[str, ...], kind: Kind, dialect: Dialect
+) -> tuple[_Column, ...]:
+    """The columns a part writes, in the table's order (rows of one part share their keys)."""
+    names = [c.name for c in table.columns if c.name in present]
     if kind == "update":
-        return ["_id", *(c.name for c in table.columns if c.name in row)]
-    return [c.name for c in table.columns if c.name in row]
+        names.insert(0, "_id")
+    columns = []
+    for name in names:
+        column = table.c.id if name == "_id" else table.c[name]
+        processor = column.type.bind_processor(dialect)
+        sql_type = str(column.type.compile(dialect=dialect))
+        columns.append(_Column(name, sql_type, processor))
+    return tuple(columns)
 
 
-def _param(args: list[Any], table: Table, name: str, rows: list[dict[str, Any]], d: Any) -> str:
-    column = table.c.id if name == "_id" else table.c[name]
-    convert = _converter(column, d)
-    values = [row[name] for row in rows]
-    args.append([convert(v) for v in values] if convert else values)
-    return f"CAST(${len(args)} AS {_sql_type(column, d)}[])"
+def _array(args: list[Any], column: _Column, rows: list[dict[str, Any]]) -> str:
+    """Add the rows' values of `column` as one array parameter; its placeholder."""
+    convert, name = column.convert, column.name
+    args.append([convert(row[name]) for row in rows] if convert else [row[name] for row in rows])
+    return f"CAST(${len(args)} AS {column.sql_type}[])"
 
 
 def _statement(kind: Kind, table: Table, names: Sequence[str], arrays: str) -> str:
@@ -134,15 +156,3 @@ def _stay_upsert(table: Table, names: Sequence[str], arrays: str) -> str:
         " WHERE EXCLUDED.source_version IS NULL OR t.source_version IS NULL"
         " OR EXCLUDED.source_version >= t.source_version"
     )
-
-
-@lru_cache(maxsize=256)
-def _sql_type(column: Column[Any], dialect: Dialect) -> str:
-    return str(column.type.compile(dialect=dialect))
-
-
-@lru_cache(maxsize=256)
-def _converter(column: Column[Any], dialect: Dialect) -> Callable[[Any], Any] | None:
-    """The Python-side conversion SQLAlchemy would apply (JSON to text, UTC timestamps)."""
-    processor: Callable[[Any], Any] | None = column.type.bind_processor(dialect)
-    return processor
