@@ -10,6 +10,11 @@ import phonenumbers
 
 # Parsing is most of the cost of preparing a record; a guest's number recurs across her records.
 _READINGS = 65536
+# libphonenumber compiles its metadata's patterns on use through the re module's cache of 512,
+# which a server shares with every other library: in the online bench patterns were compiled
+# again and again (about 4% of preparing a record). Kept once compiled instead (a few hundred,
+# bounded by the metadata).
+phonenumbers.enable_pattern_cache()
 
 
 @dataclass(frozen=True, slots=True)
