@@ -26,7 +26,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import hotel_generator
-from speed_env import SECRET, drop_db, env_for, fresh_tenant, pg_url, recreate_db
+from speed_env import (
+    SECRET,
+    drop_db,
+    env_for,
+    fresh_tenant,
+    pg_url,
+    recreate_db,
+    time_driver_statements,
+)
 
 if TYPE_CHECKING:
     from app.bulk.importer import ImportReport
@@ -85,26 +93,11 @@ def _time_statements(engine: Any) -> None:
             SPENT[f"sql COPY {table}"] += time.perf_counter() - started
 
     asyncpg.Connection.copy_records_to_table = timed_copy  # type: ignore[method-assign]
-    _time_driver_statements()
+    time_driver_statements(lambda sql, seconds: _add("sql " + _label(sql), seconds))
 
 
-def _time_driver_statements() -> None:
-    """Time the statements sent to asyncpg directly (app/core/pg_driver.py)."""
-    try:
-        from app.core import pg_driver
-    except ImportError:  # a tree from before it
-        return
-    for name in ("fetch", "execute"):
-        original = getattr(pg_driver, name)
-
-        async def timed(session: Any, sql: str, *args: Any, _original: Any = original) -> Any:
-            started = time.perf_counter()
-            try:
-                return await _original(session, sql, *args)
-            finally:
-                SPENT["sql " + _label(sql)] += time.perf_counter() - started
-
-        setattr(pg_driver, name, timed)
+def _add(label: str, seconds: float) -> None:
+    SPENT[label] += seconds
 
 
 async def _import(

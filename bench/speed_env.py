@@ -8,8 +8,10 @@ import platform
 import re
 import subprocess
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 GUESTID = ROOT / ".venv" / "bin" / "guestid"
@@ -183,3 +185,23 @@ def prewarm(db: str) -> float:
     hot = ", ".join(f"'{name}'" for name in _HOT_RELATIONS)
     psql(f"SELECT count(pg_prewarm(oid, 'buffer')) FROM pg_class WHERE relname IN ({hot})", db)  # noqa: S608
     return time.perf_counter() - started
+
+
+def time_driver_statements(spent: Callable[[str, float], None]) -> None:
+    """Report each statement a tree sends to asyncpg directly (app/core/pg_driver.py), with the
+    seconds it took, to `spent`: SQLAlchemy's cursor events do not see them."""
+    try:
+        from app.core import pg_driver
+    except ImportError:  # a tree from before it
+        return
+    for name in ("fetch", "execute"):
+        original = getattr(pg_driver, name)
+
+        async def timed(session: Any, sql: str, *args: Any, _original: Any = original) -> Any:
+            started = time.perf_counter()
+            try:
+                return await _original(session, sql, *args)
+            finally:
+                spent(sql, time.perf_counter() - started)
+
+        setattr(pg_driver, name, timed)

@@ -21,7 +21,7 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
-from speed_env import SECRET, pg_url
+from speed_env import SECRET, pg_url, time_driver_statements
 
 PHASES = ("prepare", "load", "decide", "write", "hints", "commit", "other")
 
@@ -128,27 +128,15 @@ def _instrument(probe: Probe, engine: Any) -> None:
 
 
 def _time_driver_statements(probe: Probe) -> None:
-    """Count and time the statements a tree sends to asyncpg directly (app/core/pg_driver.py),
-    as the SQLAlchemy events above do for the rest."""
-    try:
-        from app.core import pg_driver
-    except ImportError:  # a tree from before it
-        return
-    for name in ("fetch", "execute"):
-        original = getattr(pg_driver, name)
+    """Count and time the statements sent to asyncpg directly, as the events above do."""
 
-        async def timed(session: Any, sql: str, *args: Any, _original: Any = original) -> Any:
-            probe.statements += 1
-            started = time.perf_counter()
-            try:
-                return await _original(session, sql, *args)
-            finally:
-                spent = time.perf_counter() - started
-                probe.sql += spent
-                label = statement_label(sql)
-                probe.by_statement[label] = probe.by_statement.get(label, 0.0) + spent
+    def spent(sql: str, seconds: float) -> None:
+        probe.statements += 1
+        probe.sql += seconds
+        label = statement_label(sql)
+        probe.by_statement[label] = probe.by_statement.get(label, 0.0) + seconds
 
-        setattr(pg_driver, name, timed)
+    time_driver_statements(spent)
 
 
 _LABELS = (
